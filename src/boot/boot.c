@@ -1,0 +1,47 @@
+#include "boot/boot.h"
+
+#include "config.h"
+#include "console/console.h"
+#include "core/panic.h"
+#include "core/screen.h"
+#include "heap/heap.h"
+#include "irq/irq.h"
+
+/* Readable on every background: yellow on dark ones, blue on light ones. */
+#define TITLE_COLOR (CONFIG_FOREGROUND == VGA_WHITE ? VGA_YELLOW : VGA_BLUE)
+
+/* What was built and what the loader found: the first lines on screen. */
+static void
+boot_banner(const struct multiboot_info *info)
+{
+    console_set_color(TITLE_COLOR, CONFIG_BACKGROUND);
+    kprintf("sluice %s\n", SLUICE_VERSION);
+    console_set_color(CONFIG_FOREGROUND, CONFIG_BACKGROUND);
+    kprintf("gates: %ccolor-console %ckeyboard %cheap\n",
+            CONFIG_COLOR_CONSOLE ? '+' : '-', CONFIG_KEYBOARD ? '+' : '-',
+            CONFIG_HEAP ? '+' : '-');
+    if (info->flags & MULTIBOOT_INFO_MEMORY) {
+        kprintf("memory: %u KiB below 1 MiB, %u KiB above\n", info->mem_lower,
+                info->mem_upper);
+    } else {
+        kprintf("memory: not reported by the boot loader\n");
+    }
+}
+
+void
+boot_start(uint32_t magic, const struct multiboot_info *info)
+{
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+        core_fail("sluice: bad Multiboot magic");
+    }
+    if (CONFIG_BACKGROUND > 7) {
+        core_screen_no_blink();
+    }
+    core_screen_paint(SCREEN_ATTR(CONFIG_FOREGROUND, CONFIG_BACKGROUND), "");
+    console_init();
+    if (CONFIG_COLOR_CONSOLE) {
+        boot_banner(info);
+    }
+    heap_init(info);
+    irq_init();
+}

@@ -1,0 +1,31 @@
+; The Multiboot 1 header and the kernel's first instructions.
+; A Multiboot loader (QEMU -kernel, GRUB) enters _start in 32-bit protected
+; mode with paging off, EAX = 0x2BADB002 and EBX = the info structure.
+
+MB_MAGIC    equ 0x1BADB002
+MB_ALIGN    equ 1 << 0              ; modules on page boundaries
+MB_MEMINFO  equ 1 << 1              ; please fill in mem_* and the memory map
+MB_FLAGS    equ MB_ALIGN | MB_MEMINFO
+STACK_SIZE  equ 16384
+
+section .multiboot                  ; the linker keeps it first in .text
+align 4
+    dd MB_MAGIC
+    dd MB_FLAGS
+    dd -(MB_MAGIC + MB_FLAGS)
+
+section .bss
+align 16
+boot_stack_bottom:
+    resb STACK_SIZE
+global boot_stack_top
+boot_stack_top:
+
+section .text align=1               ; no padding: the minimal image is tiny
+global _start
+extern kmain
+_start:
+    mov esp, boot_stack_top
+    mov edx, ebx                    ; kmain(magic, info): the kernel is
+    call kmain                      ; built with -mregparm=3 (EAX, EDX, ECX)
+                                    ; kmain never returns

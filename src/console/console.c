@@ -1,0 +1,127 @@
+#include "console/console.h"
+
+#include "console/serial.h"
+#include "console/vga_text.h"
+#include "core/format.h"
+#include "core/io.h"
+#include "core/screen.h"
+#include "core/string.h"
+
+#define CRTC_INDEX        0x3D4
+#define CRTC_DATA         0x3D5
+#define CRTC_CURSOR_START 0x0A /* bits 0-4: first scan line; bit 5: off */
+#define CRTC_CURSOR_END   0x0B /* bits 0-4: last scan line */
+#define CRTC_CURSOR_HIGH  0x0E
+#define CRTC_CURSOR_LOW   0x0F
+#define CURSOR_FIRST_LINE 14 /* an underline in the 16-line character cell */
+#define CURSOR_LAST_LINE  15
+
+static struct vga_text screen;
+
+static const char *const color_names[16] = {
+    "black",     "blue",          "green",     "cyan",       "red",         "magenta",
+    "brown",     "light-grey",    "dark-grey", "light-blue", "light-green", "light-cyan",
+    "light-red", "light-magenta", "yellow",    "white",
+};
+
+/* Write value to CRT controller register index. */
+static void
+crtc_write(uint8_t index, uint8_t value)
+{
+    outb(CRTC_INDEX, index);
+    outb(CRTC_DATA, value);
+}
+
+/* Put the hardware cursor under the cell the next character goes to (on the
+ * last column while a line waits to wrap). */
+static void
+move_cursor(void)
+{
+    int col = screen.col < VGA_COLS ? screen.col : VGA_COLS - 1;
+    uint16_t cell = (uint16_t)(screen.row * VGA_COLS + col);
+    crtc_write(CRTC_CURSOR_HIGH, (uint8_t)(cell >> 8));
+    crtc_write(CRTC_CURSOR_LOW, (uint8_t)cell);
+}
+
+void
+console_init(void)
+{
+    serial_init();
+    vga_text_init(&screen, (uint16_t *)SCREEN_VGA_ADDR, CONFIG_FOREGROUND,
+                  CONFIG_BACKGROUND);
+    crtc_write(CRTC_CURSOR_START, CURSOR_FIRST_LINE);
+    crtc_write(CRTC_CURSOR_END, CURSOR_LAST_LINE);
+    move_cursor();
+}
+
+void
+console_write(const char *s, size_t n)
+{
+    vga_text_write(&screen, s, n);
+    serial_write(s, n);
+    move_cursor();
+}
+
+void
+console_set_color(enum vga_color fg, enum vga_color bg)
+{
+    vga_text_set_color(&screen, fg, bg);
+}
+
+void
+console_clear(void)
+{
+    vga_text_clear(&screen);
+    move_cursor();
+}
+
+int
+console_color_by_name(const char *name)
+{
+    for (int i = 0; i < 16; i++) {
+        if (strcmp(name, color_names[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+const char *
+console_color_name(enum vga_color color)
+{
+    return color_names[color & 15];
+}
+
+/* kvformat's sink: straight to the screen and the serial port. */
+static void
+console_sink(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    console_write(s, n);
+}
+
+int
+kvprintf(const char *fmt, va_list ap)
+{
+    return kvformat(console_sink, NULL, fmt, ap);
+}
+
+int
+kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void
+console_panic_screen(const char *message, const char *file, int line)
+{
+    console_set_color(VGA_WHITE, VGA_RED);
+    console_clear();
+    kprintf("\n *** sluice: kernel panic ***\n\n %s\n\n at %s:%d\n\n The system is "
+            "halted.",
+            message, file, line);
+}

@@ -1,0 +1,89 @@
+#include "console/vga_text.h"
+
+#include "core/string.h"
+
+void
+vga_text_init(struct vga_text *t, uint16_t *cells, enum vga_color fg, enum vga_color bg)
+{
+    t->cells = cells;
+    vga_text_set_color(t, fg, bg);
+    vga_text_clear(t);
+}
+
+void
+vga_text_set_color(struct vga_text *t, enum vga_color fg, enum vga_color bg)
+{
+    t->fg = fg;
+    t->bg = bg;
+}
+
+/* Fill count cells from first on with blanks in the current colours. */
+static void
+blank(struct vga_text *t, int first, int count)
+{
+    uint16_t space = vga_cell(' ', t->fg, t->bg);
+    for (int i = first; i < first + count; i++) {
+        t->cells[i] = space;
+    }
+}
+
+void
+vga_text_clear(struct vga_text *t)
+{
+    blank(t, 0, VGA_COLS * VGA_ROWS);
+    t->row = t->col = 0;
+}
+
+/* Start the next line, scrolling the screen up by one when at the bottom. */
+static void
+newline(struct vga_text *t)
+{
+    t->col = 0;
+    if (t->row < VGA_ROWS - 1) {
+        t->row++;
+        return;
+    }
+    memmove(t->cells, t->cells + VGA_COLS,
+            (VGA_ROWS - 1) * VGA_COLS * sizeof t->cells[0]);
+    blank(t, (VGA_ROWS - 1) * VGA_COLS, VGA_COLS);
+}
+
+/* Put one visible character at the cursor and advance, wrapping at 80. */
+static void
+put(struct vga_text *t, uint8_t ch)
+{
+    if (t->col == VGA_COLS) {
+        newline(t);
+    }
+    t->cells[t->row * VGA_COLS + t->col++] = vga_cell(ch, t->fg, t->bg);
+}
+
+void
+vga_text_write(struct vga_text *t, const char *s, size_t n)
+{
+    for (; n; n--, s++) {
+        switch (*s) {
+        case '\n':
+            newline(t);
+            break;
+        case '\r':
+            t->col = 0;
+            break;
+        case '\t':
+            do {
+                put(t, ' ');
+            } while (t->col % VGA_TAB);
+            break;
+        case '\b':
+            if (t->col > 0) {
+                t->col--;
+            } else if (t->row > 0) {
+                t->row--;
+                t->col = VGA_COLS - 1;
+            }
+            break;
+        default:
+            put(t, (uint8_t)*s);
+        }
+    }
+}

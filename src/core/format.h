@@ -1,0 +1,29 @@
+/* printf-style formatting, independent of where the text goes, so that it
+ * runs (and is tested) on the host as well as in the kernel.
+ *
+ * Conversions: %c %s %d %i %u %x %X %o %p %%; flags - 0 + space #; field
+ * width and precision, also as *; length modifiers hh h l ll z t j. A NULL
+ * %s prints "(null)"; %p prints like glibc ("0x" and lowercase hex, "(nil)"
+ * for NULL). No floating point. */
+#ifndef CORE_FORMAT_H
+#define CORE_FORMAT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Receives n bytes of output at a time (n > 0); ctx is the caller's. */
+typedef void (*format_sink)(void *ctx, const char *s, size_t n);
+
+/* Format fmt with ap into sink; returns the number of bytes produced. */
+int kvformat(format_sink sink, void *ctx, const char *fmt, va_list ap);
+
+/* As C99 vsnprintf: write at most size-1 bytes and a NUL to buf (nothing
+ * when size is 0); return the length the whole output would have had, so a
+ * return >= size means it was truncated. */
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* As C99 snprintf; see kvsnprintf. */
+__attribute__((format(printf, 3, 4))) int ksnprintf(char *buf, size_t size,
+                                                    const char *fmt, ...);
+
+#endif

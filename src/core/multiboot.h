@@ -1,0 +1,47 @@
+/* Multiboot 1 structures, as the loader (QEMU -kernel, GRUB) hands them over.
+ * See the Multiboot Specification 0.6.96, section 3.3. */
+#ifndef CORE_MULTIBOOT_H
+#define CORE_MULTIBOOT_H
+
+#include <stdint.h>
+
+/* EAX holds this when a Multiboot loader jumps to the kernel. */
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002u
+
+#define MULTIBOOT_INFO_MEMORY  (1u << 0) /* mem_lower, mem_upper valid */
+#define MULTIBOOT_INFO_CMDLINE (1u << 2) /* cmdline valid */
+#define MULTIBOOT_INFO_MODS    (1u << 3) /* mods_count, mods_addr valid */
+#define MULTIBOOT_INFO_MMAP    (1u << 6) /* mmap_length, mmap_addr valid */
+
+#define MULTIBOOT_MEMORY_AVAILABLE 1
+
+struct multiboot_info {
+    uint32_t flags;
+    uint32_t mem_lower; /* KiB below 1 MiB */
+    uint32_t mem_upper; /* KiB from 1 MiB to the first hole */
+    uint32_t boot_device;
+    uint32_t cmdline;
+    uint32_t mods_count;
+    uint32_t mods_addr;
+    uint32_t syms[4];
+    uint32_t mmap_length;
+    uint32_t mmap_addr;
+} __attribute__((packed));
+
+/* One memory map entry; size counts the bytes after itself, so the next
+ * entry starts size + 4 bytes further on. */
+struct multiboot_mmap_entry {
+    uint32_t size;
+    uint64_t addr;
+    uint64_t len;
+    uint32_t type;
+} __attribute__((packed));
+
+struct multiboot_module {
+    uint32_t mod_start;
+    uint32_t mod_end;
+    uint32_t string;
+    uint32_t reserved;
+} __attribute__((packed));
+
+#endif

@@ -1,0 +1,19 @@
+/* Fatal errors. Every configuration can panic: with the console gate on the
+ * console paints a report, without it the screen still turns red with the
+ * message on it. Either way the message also goes to the debug port. */
+#ifndef CORE_PANIC_H
+#define CORE_PANIC_H
+
+/* Report a fatal error, formatted like printf, with the caller's file and
+ * line; never returns. */
+#define panic(...) core_panic(__FILE__, __LINE__, __VA_ARGS__)
+
+__attribute__((noreturn, format(printf, 3, 4))) void
+core_panic(const char *file, int line, const char *fmt, ...);
+
+/* The smallest fatal report: msg (not formatted) in white on red at the top
+ * of the screen and on the debug port, then halt. For failures before or
+ * without anything else, such as a wrong boot magic. */
+__attribute__((noreturn)) void core_fail(const char *msg);
+
+#endif

@@ -1,0 +1,65 @@
+/* The heap gate: memory discovery and the kernel allocator. With
+ * -Dheap=false heap_init is empty and every allocation is a compile-time
+ * error naming the option, as Rust refuses `~2` without its allocator. */
+#ifndef HEAP_HEAP_H
+#define HEAP_HEAP_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "core/gate.h"
+#include "core/multiboot.h"
+
+struct heap_stats {
+    size_t total;            /* bytes under management */
+    size_t used;             /* bytes in allocated blocks */
+    size_t free;             /* bytes in free blocks */
+    size_t largest_free;     /* largest block kmalloc could return now */
+    size_t live_allocations; /* blocks allocated and not yet freed */
+};
+
+#if CONFIG_HEAP
+
+/* Find usable RAM in the loader's memory map (or mem_upper) and hand it to
+ * the allocator; panics with a clear message if the loader gave neither. */
+void heap_init(const struct multiboot_info *info);
+
+/* size bytes, 16-byte aligned, or NULL when memory is exhausted. kmalloc(0)
+ * returns a unique pointer that kfree accepts. */
+void *kmalloc(size_t size);
+
+/* size bytes aligned to align (a power of two up to 4096), or NULL. */
+void *kmalloc_aligned(size_t size, size_t align);
+
+/* n * size zeroed bytes, or NULL if the product overflows or memory is
+ * exhausted. */
+void *kcalloc(size_t n, size_t size);
+
+/* As C's realloc: grows in place when it can, else moves the contents. */
+void *krealloc(void *p, size_t size);
+
+/* Free a block from kmalloc and friends; NULL is ignored. A double free or a
+ * pointer the heap never gave out panics. */
+void kfree(void *p);
+
+/* The heap's current figures. */
+void heap_stats(struct heap_stats *out);
+
+#else
+
+static inline void
+heap_init(const struct multiboot_info *info)
+{
+    (void)info;
+}
+
+#define HEAP_OFF GATE_OFF("heap")
+HEAP_OFF void *kmalloc(size_t size);
+HEAP_OFF void *kmalloc_aligned(size_t size, size_t align);
+HEAP_OFF void *kcalloc(size_t n, size_t size);
+HEAP_OFF void *krealloc(void *p, size_t size);
+HEAP_OFF void kfree(void *p);
+HEAP_OFF void heap_stats(struct heap_stats *out);
+
+#endif
+#endif

@@ -1,0 +1,24 @@
+/* The two cascaded 8259A interrupt controllers. Internal to the keyboard
+ * gate. */
+#ifndef IRQ_PIC_H
+#define IRQ_PIC_H
+
+#include <stdbool.h>
+
+#define PIC_VECTOR_BASE 32 /* IRQ 0-15 arrive as vectors 32-47 */
+
+/* Remap IRQ 0-15 to vectors 32-47 (away from the CPU exceptions) and mask
+ * every line. */
+void pic_init(void);
+
+/* Let IRQ line through (and the cascade line 2 for lines 8-15). */
+void pic_unmask(int line);
+
+/* True if IRQ 7 or 15 was spurious: the line is not in service. A spurious
+ * IRQ 15 still owes the master its end-of-interrupt, which this sends. */
+bool pic_spurious(int line);
+
+/* End of interrupt for line: to the slave too for lines 8-15. */
+void pic_eoi(int line);
+
+#endif

@@ -1,0 +1,257 @@
+#include "irq/shell.h"
+
+#include <stdint.h>
+
+#include "console/console.h"
+#include "core/io.h"
+#include "core/panic.h"
+#include "core/screen.h"
+#include "core/string.h"
+#include "irq/desc.h"
+#include "irq/irq.h"
+
+#define PROMPT          "> "
+#define LINE_MAX        76 /* prompt plus line fit on one row */
+#define MAX_ARGS        8
+#define MAX_COMMANDS    16
+#define CTRL_C          3
+#define KBC_STATUS      0x64
+#define KBC_INPUT_FULL  0x02
+#define KBC_PULSE_RESET 0xFE
+
+/* stubs.asm: `int vector` for vector 0-31. */
+void irq_raise(uint32_t vector);
+
+static const struct shell_command *commands[MAX_COMMANDS];
+static int command_count;
+static char line[LINE_MAX + 1];
+static int line_len;
+
+void
+shell_register(const struct shell_command *cmd)
+{
+    if (command_count == MAX_COMMANDS) {
+        panic("shell: more than %d commands", MAX_COMMANDS);
+    }
+    commands[command_count++] = cmd;
+}
+
+/* Parse a decimal number 0-999 into *out; false if s is not one. */
+static bool
+parse_number(const char *s, int *out)
+{
+    int n = 0;
+    if (!*s || strlen(s) > 3) {
+        return false;
+    }
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') {
+            return false;
+        }
+        n = n * 10 + (*s - '0');
+    }
+    *out = n;
+    return true;
+}
+
+static void
+help_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    for (int i = 0; i < command_count; i++) {
+        kprintf("  %-6s %-8s %s\n", commands[i]->name, commands[i]->usage,
+                commands[i]->help);
+    }
+}
+
+static void
+clear_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    console_clear();
+}
+
+static void
+echo_run(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        kprintf(i + 1 < argc ? "%s " : "%s", argv[i]);
+    }
+    kprintf("\n");
+}
+
+/* A colour by name ("light-blue") or number (0-15), or -1. */
+static int
+color_arg(const char *s)
+{
+    int n;
+    if (parse_number(s, &n)) {
+        return n < 16 ? n : -1;
+    }
+    return console_color_by_name(s);
+}
+
+static void
+color_run(int argc, char **argv)
+{
+    int fg = argc == 3 ? color_arg(argv[1]) : -1;
+    int bg = argc == 3 ? color_arg(argv[2]) : -1;
+    if (fg < 0 || bg < 0) {
+        kprintf("usage: color FG BG, each 0-15 or a name:\n ");
+        for (int i = 0; i < 16; i++) {
+            kprintf(" %s", console_color_name((enum vga_color)i));
+        }
+        kprintf("\n");
+        return;
+    }
+    if (bg > 7) {
+        core_screen_no_blink();
+    }
+    console_set_color((enum vga_color)fg, (enum vga_color)bg);
+    console_clear();
+}
+
+/* Load an invalid selector into DS: a real general protection fault. */
+static void
+load_bad_selector(void)
+{
+    __asm__ volatile("mov %0, %%ds" : : "r"(0x1234) : "memory");
+}
+
+static void
+fault_run(int argc, char **argv)
+{
+    int n;
+    if (argc != 2 || !parse_number(argv[1], &n) || n > 31) {
+        kprintf("usage: fault N, N a CPU exception vector 0-31\n");
+        return;
+    }
+    volatile int zero = 0;
+    switch (n) {
+    case 0:
+        n = 1 / zero; /* a real divide error */
+        break;
+    case 3:
+        __asm__ volatile("int3"); /* the one-byte breakpoint instruction */
+        break;
+    case 6:
+        __asm__ volatile("ud2");
+        break;
+    case 8:
+        /* A real double fault: #GP cannot be delivered through a gate that
+         * is not present, and the #NP that raises is a second fault. */
+        desc_idt_unmap(13);
+        load_bad_selector();
+        break;
+    case 13:
+        load_bad_selector();
+        break;
+    default:
+        irq_raise((uint32_t)n);
+    }
+    kprintf("fault %d returned\n", n); /* traps (1, 3, 4) report and halt */
+}
+
+static void
+reboot_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    kprintf("rebooting\n");
+    cpu_cli();
+    while (inb(KBC_STATUS) & KBC_INPUT_FULL) {
+    }
+    outb(KBC_STATUS, KBC_PULSE_RESET);
+    /* No reset line: a triple fault resets every PC. */
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) empty = {0, 0};
+    __asm__ volatile("lidt %0; int3" : : "m"(empty));
+}
+
+static void
+halt_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    kprintf("halted\n");
+    core_halt();
+}
+
+static const struct shell_command builtins[] = {
+    {"help", "", "list the commands", help_run},
+    {"clear", "", "clear the screen", clear_run},
+    {"echo", "TEXT", "print TEXT", echo_run},
+    {"color", "FG BG", "set the text colours and clear", color_run},
+    {"fault", "N", "raise CPU exception N (0-31)", fault_run},
+    {"reboot", "", "reset the machine", reboot_run},
+    {"halt", "", "stop the CPU", halt_run},
+};
+
+void
+shell_init(void)
+{
+    for (unsigned i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
+        shell_register(&builtins[i]);
+    }
+    kprintf(PROMPT);
+}
+
+/* Split the line into words and run the command the first one names. */
+static void
+run_line(void)
+{
+    char *argv[MAX_ARGS];
+    int argc = 0;
+    for (char *p = line; *p && argc < MAX_ARGS;) {
+        while (*p == ' ') {
+            *p++ = '\0';
+        }
+        if (*p) {
+            argv[argc++] = p;
+        }
+        while (*p && *p != ' ') {
+            p++;
+        }
+    }
+    if (argc == 0) {
+        return;
+    }
+    for (int i = 0; i < command_count; i++) {
+        if (strcmp(argv[0], commands[i]->name) == 0) {
+            commands[i]->run(argc, argv);
+            return;
+        }
+    }
+    kprintf("unknown command: %s (type help)\n", argv[0]);
+}
+
+void
+shell_key(const struct kbd_event *ev)
+{
+    if (!ev->pressed || !ev->ascii) {
+        return;
+    }
+    char c = ev->ascii;
+    if (c == '\n' || c == '\r') {
+        kprintf("\n");
+        line[line_len] = '\0';
+        run_line();
+        line_len = 0;
+        kprintf(PROMPT);
+    } else if (c == '\b') {
+        if (line_len > 0) {
+            line_len--;
+            kprintf("\b \b");
+        }
+    } else if (c == CTRL_C) {
+        line_len = 0;
+        kprintf("^C\n" PROMPT);
+    } else if (c >= ' ' && c <= '~' && line_len < LINE_MAX) {
+        line[line_len++] = c;
+        console_write(&c, 1);
+    }
+}

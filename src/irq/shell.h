@@ -1,0 +1,15 @@
+/* The line-editing shell of the keyboard gate (built only with the console
+ * gate on too). Internal to the keyboard gate. */
+#ifndef IRQ_SHELL_H
+#define IRQ_SHELL_H
+
+#include "irq/kbd_decode.h"
+
+/* Register the built-in commands and print the first prompt. */
+void shell_init(void);
+
+/* Feed one key event: printable keys are echoed into the line, Backspace
+ * removes the last character, Enter runs the line, Ctrl+C drops it. */
+void shell_key(const struct kbd_event *ev);
+
+#endif

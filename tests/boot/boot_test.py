@@ -1,0 +1,481 @@
+#!/usr/bin/env python3
+"""Boot scenarios, each a test in the `boot` suite.
+
+    boot_test.py SCENARIO --config BUILD/src/config.h --elf sluice.elf
+                 [--iso sluice.iso] [--shots DIR]
+
+A scenario boots the image in QEMU, checks what the machine shows and exits
+0 on success, 1 with an explanation on failure. It takes a screendump PNG of
+the final screen into --shots.
+"""
+import argparse
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from machine import COLS, ROWS, GdbStub, Machine, MachineError, elf_symbol  # noqa
+
+PANIC_ATTR = 0x4F  # white on red
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MEMORY = '32M'
+# What the Multiboot loader reports for -m 32M (both QEMU -kernel and GRUB):
+# 639 KiB of conventional memory and, from 1 MiB up, 31 MiB less the 128 KiB
+# that the firmware keeps at the top.
+MEM_LOWER_KIB, MEM_UPPER_KIB = 639, 31616
+BOOT_TIMEOUT = {'kernel': 15, 'iso': 40}
+SCENARIOS = {}
+
+
+def scenario(fn):
+    SCENARIOS[fn.__name__.replace('_', '-')] = fn
+    return fn
+
+
+def read_config(path):
+    """The CONFIG_* values of a build, from its generated config.h."""
+    with open(path) as f:
+        return {m.group(1): int(m.group(2)) for m in
+                re.finditer(r'#define (CONFIG_\w+) (\d+)', f.read())}
+
+
+def boot_attr(cfg):
+    return cfg['CONFIG_BACKGROUND'] << 4 | cfg['CONFIG_FOREGROUND']
+
+
+def mismatches(cells, expected):
+    """Describe the first differing cells of two 2000-cell screens."""
+    bad = [(i, got, want) for i, (got, want) in enumerate(zip(cells, expected))
+           if got != want]
+    return ['cell {} (row {}, col {}): got {!r}/{:#04x}, want {!r}/{:#04x}'.format(
+        i, i // COLS, i % COLS, chr(g[0]), g[1], chr(w[0]), w[1])
+        for i, g, w in bad[:5]] + (['... {} cells differ'.format(len(bad))]
+                                   if len(bad) > 5 else [])
+
+
+def painted(text, attr):
+    """A screen of text from the top-left corner, then spaces, all in attr."""
+    text = text.ljust(COLS * ROWS)
+    return [(ord(c), attr) for c in text]
+
+
+def title_attr(cfg):
+    fg = 14 if cfg['CONFIG_FOREGROUND'] == 15 else 1  # yellow, or blue
+    return cfg['CONFIG_BACKGROUND'] << 4 | fg
+
+
+def boot_lines(cfg):
+    """The lines the console shows after a boot, as (text, attribute); text
+    is a string or a compiled regex that must match the whole line."""
+    on = lambda gate: '+' if cfg['CONFIG_' + gate] else '-'  # noqa: E731
+    lines = [
+        ('sluice 0.1.0', title_attr(cfg)),
+        ('gates: {}color-console {}keyboard {}heap'.format(
+            on('COLOR_CONSOLE'), on('KEYBOARD'), on('HEAP')), boot_attr(cfg)),
+        ('memory: {} KiB below 1 MiB, {} KiB above'.format(
+            MEM_LOWER_KIB, MEM_UPPER_KIB), boot_attr(cfg)),
+    ]
+    if cfg['CONFIG_HEAP']:
+        # All of RAM above 1 MiB but the image (tens of KiB) and the pool's
+        # own headers: the exact figure moves with the image's size.
+        lines.append((re.compile(r'heap: (3[01]\d{3}) KiB in 1 region'), boot_attr(cfg)))
+    if cfg['CONFIG_KEYBOARD']:
+        lines.append(('> ', boot_attr(cfg)))
+    return lines
+
+
+def screen_problems(cells, lines, blank_attr, first_row=0):
+    """What differs between the screen and the expected lines from first_row
+    on (text cells in the line's attribute, the rest of the screen blank in
+    blank_attr). An empty list means they match."""
+    rows = [''.join(chr(c) for c, _ in cells[r * COLS:(r + 1) * COLS])
+            for r in range(ROWS)]
+    problems = []
+    for row in range(first_row, ROWS):
+        i = row - first_row
+        text, attr = lines[i] if i < len(lines) else ('', blank_attr)
+        got = rows[row].rstrip(' ')
+        if hasattr(text, 'fullmatch'):
+            if not text.fullmatch(got):
+                problems.append('row {}: {!r} does not match {!r}'.format(
+                    row, got, text.pattern))
+                continue
+            text = got
+        elif rows[row] != text.ljust(COLS):
+            problems.append('row {}: {!r}, want {!r}'.format(row, got, text))
+            continue
+        for col in range(COLS):
+            want = attr if col < len(text) else blank_attr
+            if cells[row * COLS + col][1] != want:
+                problems.append('row {} col {}: attribute {:#04x}, want {:#04x}'
+                                .format(row, col, cells[row * COLS + col][1], want))
+                break
+    return problems
+
+
+def wait_lines(m, lines, blank_attr, timeout, what, first_row=0):
+    """Wait until the screen shows lines (see screen_problems)."""
+    last = []
+
+    def ok(m):
+        last[:] = screen_problems(m.cells(), lines, blank_attr, first_row)
+        return not last
+    try:
+        m.wait_until(ok, timeout, what)
+    except MachineError as e:
+        raise MachineError('{}\n{}'.format(e, '\n'.join(last[:6])))
+
+
+def lines_screen(lines, attr):
+    """A screen with these (text, attribute) lines from the top, the rest of
+    every row and the rows below blank in attr."""
+    cells = [(0x20, attr)] * (COLS * ROWS)
+    for row, (text, text_attr) in enumerate(lines):
+        for col, ch in enumerate(text):
+            cells[row * COLS + col] = (ord(ch), text_attr)
+    return cells
+
+
+def cursor(m):
+    """The hardware cursor's cell, read from the CRT controller (0x3D4/5)."""
+    def crtc(index):
+        m.qmp('human-monitor-command', **{'command-line': 'o /b 0x3d4 {:#x}'.format(index)})
+        out = m.qmp('human-monitor-command', **{'command-line': 'i /b 0x3d5'})
+        return int(out.split('=')[-1].strip(), 16)  # 'portb[0x03d5] = 0x07'
+    return crtc(0x0E) << 8 | crtc(0x0F)
+
+
+def expect_cursor(m, cell):
+    got = cursor(m)
+    if got != cell:
+        raise MachineError('cursor at cell {} (row {}, col {}), want {}'.format(
+            got, got // COLS, got % COLS, cell))
+
+
+def panic_line(path, needle):
+    """The line number of needle in a source file (for __LINE__)."""
+    with open(os.path.join(ROOT, path)) as f:
+        for number, line in enumerate(f, 1):
+            if needle in line:
+                return number
+    raise KeyError(needle)
+
+
+def assert_halted(m):
+    """The CPU sits in hlt with interrupts off (IF clear), not spinning."""
+    regs = m.qmp('human-monitor-command', **{'command-line': 'info registers'})
+    flags = int(re.search(r'EFL=([0-9a-f]+)', regs).group(1), 16)
+    if 'HLT=1' not in regs or flags & 0x200:
+        raise MachineError('expected the CPU halted with IF=0:\n' + regs[:400])
+
+
+def wait_screen(m, expected, how, what):
+    m.wait_until(lambda m: m.cells() == expected, BOOT_TIMEOUT[how], what)
+
+
+@scenario
+def screen(args, cfg, how):
+    """After boot every one of the 2000 cells is as expected (nothing left of
+    the BIOS or GRUB): the minimal kernel paints them all in the background
+    colour and halts; with the console, the banner in its colours, and the
+    cursor under the next character."""
+    image = args.iso if how == 'iso' else args.elf
+    with Machine(image, iso=how == 'iso', memory=MEMORY) as m:
+        try:
+            if cfg['CONFIG_COLOR_CONSOLE']:
+                lines = boot_lines(cfg)
+                wait_lines(m, lines, boot_attr(cfg), BOOT_TIMEOUT[how], 'the banner')
+            else:
+                wait_screen(m, painted('', boot_attr(cfg)), how,
+                            'all 2000 cells painted {:#04x}'.format(boot_attr(cfg)))
+        finally:
+            shoot(m, args, 'screen-' + how)
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            last = len(lines) - 1
+            expect_cursor(m, last * COLS + len(lines[last][0]) if cfg['CONFIG_KEYBOARD']
+                          else len(lines) * COLS)
+        if not cfg['CONFIG_KEYBOARD']:
+            assert_halted(m)
+
+
+@scenario
+def serial(args, cfg, how):
+    """COM1 carries the same text as the screen, each line ending in CR LF."""
+    with Machine(args.elf, memory=MEMORY) as m:
+        want = re.compile('\r\n'.join(
+            t.pattern if hasattr(t, 'pattern') else re.escape(t)
+            for t, _ in boot_lines(cfg)))
+        m.wait_until(lambda m: want.match(m.serial_log()), 15,
+                     'the banner on COM1: ' + repr(want.pattern))
+
+
+@scenario
+def scroll(args, cfg, how):
+    """A kernel that prints 100 lines shows the last 24 in order, each in its
+    colours, and a blank bottom line with the cursor at its start."""
+    with Machine(args.ktest, memory=MEMORY, cmdline='scroll') as m:
+        lines, blanks = [], []
+        for n in range(77, 101):
+            lines.append(('line {:03d} of the scrolling test'.format(n),
+                          (n + 3) % 8 << 4 | n % 16))
+            blanks.append((n + 2) % 8 << 4 | (n - 1) % 16)  # line n-1's colours
+        expected = lines_screen(lines + [('', 0)], 0)
+        for row, attr in enumerate(blanks + [(103 % 8) << 4 | 100 % 16]):
+            for col in range(len(lines[row][0]) if row < 24 else 0, COLS):
+                expected[row * COLS + col] = (0x20, attr)
+        try:
+            wait_screen(m, expected, 'kernel', 'lines 77-100 scrolled into view')
+        finally:
+            shoot(m, args, 'scroll')
+        expect_cursor(m, 24 * COLS)
+
+
+@scenario
+def panic(args, cfg, how):
+    """panic() paints its report: with the console a white-on-red screen with
+    message, file and line; without it the report on a red screen. Both go
+    to the debug port, and the CPU halts."""
+    line = panic_line('tests/kernel/ktest_main.c', 'panic("test panic %d", 42)')
+    where = 'tests/kernel/ktest_main.c:{}'.format(line)
+    report = 'PANIC: test panic 42 (at {})'.format(where)
+    with Machine(args.ktest, memory=MEMORY, cmdline='panic') as m:
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            expected = lines_screen(
+                [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR), ('', 0),
+                 (' test panic 42', PANIC_ATTR), ('', 0), (' at ' + where, PANIC_ATTR),
+                 ('', 0), (' The system is halted.', PANIC_ATTR)], PANIC_ATTR)
+        else:
+            expected = painted(report, PANIC_ATTR)
+        try:
+            wait_screen(m, expected, 'kernel', 'the panic report')
+        finally:
+            shoot(m, args, 'panic')
+        if report + '\n' not in m.debug_log():
+            raise MachineError('debug port lacks {!r}: {!r}'.format(
+                report, m.debug_log()))
+        assert_halted(m)
+
+
+@scenario
+def bad_magic(args, cfg, how):
+    """Entered with a wrong EAX (not by a Multiboot loader), the kernel says
+    so on screen and on the debug port, and halts."""
+    with Machine(args.elf, gdb=True) as m:
+        stub = GdbStub(m.gdb_port)
+        stub.run_to(elf_symbol(args.elf, '_start'))
+        stub.set_register(0, 0x12345678)  # EAX
+        stub.detach()
+        message = 'sluice: bad Multiboot magic'
+        try:
+            wait_screen(m, painted(message, PANIC_ATTR), 'kernel',
+                        'the bad-magic message in white on red')
+        finally:
+            shoot(m, args, 'bad-magic')
+        if message + '\n' not in m.debug_log():
+            raise MachineError('debug port lacks the message: '
+                               + repr(m.debug_log()))
+        assert_halted(m)
+
+
+EXCEPTIONS = [
+    'divide error', 'debug', 'non-maskable interrupt', 'breakpoint', 'overflow',
+    'bound range exceeded', 'invalid opcode', 'device not available',
+    'double fault', 'coprocessor segment overrun', 'invalid TSS',
+    'segment not present', 'stack-segment fault', 'general protection fault',
+    'page fault', 'reserved exception 15', 'x87 floating-point error',
+    'alignment check', 'machine check', 'SIMD floating-point exception',
+    'virtualization exception', 'control protection exception'] + [
+    'reserved exception {}'.format(n) for n in range(22, 28)] + [
+    'hypervisor injection exception', 'VMM communication exception',
+    'security exception', 'reserved exception 31']
+
+
+def start_shell(args, cfg):
+    """Boot the kernel and wait for the shell's first prompt; returns the
+    machine and the prompt's row."""
+    m = Machine(args.elf, memory=MEMORY).start()
+    lines = boot_lines(cfg)
+    try:
+        wait_lines(m, lines, boot_attr(cfg), 15, 'the shell prompt')
+    except MachineError:
+        m.close()
+        raise
+    return m, len(lines) - 1
+
+
+def shell_session(args, cfg, name, typed, outputs):
+    """Type typed at the prompt; the screen must then show, from the prompt
+    row on, the expected lines (prompt and echo, then outputs)."""
+    m, row = start_shell(args, cfg)
+    with m:
+        m.send_keys(typed)
+        try:
+            wait_lines(m, [(line, boot_attr(cfg)) for line in outputs],
+                       boot_attr(cfg), 15, 'the shell session', first_row=row)
+        finally:
+            shoot(m, args, name)
+
+
+@scenario
+def typing(args, cfg, how):
+    """Lower and upper case, digits, punctuation, Backspace and Enter, typed
+    with send-key, appear at the prompt; echo prints them back."""
+    text = 'Hello, World! 0123456789 -=[];\'./` ~!@#$%^&*()_+{}:"|<>?'
+    shell_session(args, cfg, 'typing', 'echo Xy\b\b' + text + '\n',
+                  ['> echo ' + text, text, '> '])
+
+
+@scenario
+def burst(args, cfg, how):
+    """205 keys sent as fast as QMP allows all arrive, in order."""
+    words = ['{}{}'.format(i, 'abcdefghijklmnopqrstuvwxyz0123456789'[i:i + 34])
+             for i in range(5)]
+    typed = ''.join('echo {}\n'.format(w) for w in words)
+    assert len(typed) >= 200
+    m, row = start_shell(args, cfg)
+    with m:
+        for ch in typed:  # one send-key after the other, no pause
+            m.send_qcodes(qcodes_for(ch), hold_ms=1)
+        expected = []
+        for w in words:
+            expected += ['> echo ' + w, w]
+        expected.append('> ')
+        try:
+            wait_lines(m, [(line, boot_attr(cfg)) for line in expected],
+                       boot_attr(cfg), 20, 'all {} keys'.format(len(typed)),
+                       first_row=row)
+        finally:
+            shoot(m, args, 'burst')
+
+
+def fault_scenario(args, cfg, vectors):
+    """`fault N` shows the panic report naming vector N and its exception,
+    with the registers, and the machine halts instead of rebooting."""
+    for n in vectors:
+        m, row = start_shell(args, cfg)
+        with m:
+            m.send_keys('fault {}\n'.format(n))
+            head = re.compile(r' CPU exception {}: {}, (no error code|error code '
+                              r'0x[0-9a-f]+)'.format(n, re.escape(EXCEPTIONS[n])))
+            regs = re.compile(r' EIP=[0-9a-f]{8} CS=0008 EFLAGS=[0-9a-f]{8}')
+            lines = [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR), ('', 0),
+                     (head, PANIC_ATTR), (regs, PANIC_ATTR),
+                     (re.compile(r' EAX=[0-9a-f]{8} EBX=[0-9a-f]{8} ECX=[0-9a-f]{8}'
+                                 r' EDX=[0-9a-f]{8}'), PANIC_ATTR),
+                     (re.compile(r' ESI=[0-9a-f]{8} EDI=[0-9a-f]{8} EBP=[0-9a-f]{8}'
+                                 r' ESP=[0-9a-f]{8}'), PANIC_ATTR),
+                     ('', 0), (re.compile(r' at src/irq/irq\.c:\d+'), PANIC_ATTR),
+                     ('', 0), (' The system is halted.', PANIC_ATTR)]
+            try:
+                wait_lines(m, lines, PANIC_ATTR, 15, 'the report of exception {}'.format(n))
+            finally:
+                shoot(m, args, 'fault-{}'.format(n))
+            time.sleep(0.2)
+            if m.proc.poll() is not None:
+                raise MachineError('fault {}: QEMU exited (reset)'.format(n))
+            assert_halted(m)
+
+
+for _first in range(0, 32, 8):
+    SCENARIOS['faults-{}-{}'.format(_first, _first + 7)] = (
+        lambda first: lambda args, cfg, how: fault_scenario(
+            args, cfg, range(first, first + 8)))(_first)
+
+
+@scenario
+def unknown(args, cfg, how):
+    """A command the shell does not know gets a clear message."""
+    shell_session(args, cfg, 'unknown', 'frobnicate now\n',
+                  ['> frobnicate now', 'unknown command: frobnicate (type help)', '> '])
+
+
+@scenario
+def help(args, cfg, how):
+    """help lists the built-in commands and those of the enabled gates: mem
+    only with the heap."""
+    commands = [('mem', '', "show the heap's figures")] if cfg['CONFIG_HEAP'] else []
+    commands += [('help', '', 'list the commands'), ('clear', '', 'clear the screen'),
+                 ('echo', 'TEXT', 'print TEXT'),
+                 ('color', 'FG BG', 'set the text colours and clear'),
+                 ('fault', 'N', 'raise CPU exception N (0-31)'),
+                 ('reboot', '', 'reset the machine'), ('halt', '', 'stop the CPU')]
+    shell_session(args, cfg, 'help', 'help\n', ['> help'] + [
+        '  {:<6} {:<8} {}'.format(*c) for c in commands] + ['> '])
+
+
+@scenario
+def mem(args, cfg, how):
+    """mem prints the heap's figures: nothing allocated yet."""
+    shell_session(args, cfg, 'mem', 'mem\n', [
+        '> mem', re.compile(r'heap: 3[01]\d{3} KiB in 1 region'),
+        re.compile(r'  used 0 B, free \d+ B, largest free block \d+ B'),
+        '  live allocations 0', '> '])
+
+
+@scenario
+def color(args, cfg, how):
+    """color yellow blue clears the screen in yellow on blue."""
+    m, row = start_shell(args, cfg)
+    with m:
+        m.send_keys('color yellow blue\n')
+        try:
+            wait_lines(m, [('> ', 0x1E)], 0x1E, 15, 'a yellow-on-blue screen')
+        finally:
+            shoot(m, args, 'color')
+        expect_cursor(m, 2)
+
+
+@scenario
+def reboot(args, cfg, how):
+    """reboot resets the machine (QEMU, run with -no-reboot, exits)."""
+    m, row = start_shell(args, cfg)
+    with m:
+        m.send_keys('reboot\n')
+        if m.wait_exit(10) is None:
+            raise MachineError('still running 10 s after reboot:\n' + m.screen_text())
+
+
+@scenario
+def paint_keys(args, cfg, how):
+    """Without the console, a hex digit paints the screen in that VGA colour
+    and any other key in the next one."""
+    fg = cfg['CONFIG_FOREGROUND']
+    with Machine(args.elf, memory=MEMORY) as m:
+        wait_screen(m, painted('', boot_attr(cfg)), 'kernel', 'the boot colour')
+        for key, color in (('1', 1), ('e', 14), (' ', 15), ('0', 0), ('x', 1)):
+            m.send_keys(key)
+            try:
+                wait_screen(m, painted('', color << 4 | fg), 'kernel',
+                            'colour {} after {!r}'.format(color, key))
+            finally:
+                shoot(m, args, 'paint-keys')
+
+
+def shoot(m, args, name):
+    if args.shots and m.proc.poll() is None:
+        os.makedirs(args.shots, exist_ok=True)
+        m.screendump(os.path.join(args.shots, name + '.png'))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('scenario', choices=sorted(SCENARIOS))
+    p.add_argument('--config', required=True)
+    p.add_argument('--elf', required=True)
+    p.add_argument('--iso')
+    p.add_argument('--ktest')
+    p.add_argument('--how', choices=['kernel', 'iso'], default='kernel')
+    p.add_argument('--shots')
+    args = p.parse_args()
+    try:
+        SCENARIOS[args.scenario](args, read_config(args.config), args.how)
+    except MachineError as e:
+        print('FAIL {}: {}'.format(args.scenario, e))
+        return 1
+    print('ok {}'.format(args.scenario))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""ktap_run.py ELF [--memory 32M] [--append CMDLINE]: boot a test kernel and
+pass on the flat TAP it prints on the debug port.
+
+Only the success code of isa-debug-exit (33: the kernel wrote 0x10 after
+all its tests passed) counts as a pass; any other ending (a failed test's 35,
+a reset, a hang past the time limit) adds a "Bail out!" line and exits 1.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from machine import Machine  # noqa: E402
+
+EXIT_PASSED, EXIT_FAILED = 33, 35
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('elf')
+    p.add_argument('--memory', default='32M')
+    p.add_argument('--append')
+    p.add_argument('--timeout', type=float, default=60)
+    args = p.parse_args()
+    with Machine(args.elf, memory=args.memory, cmdline=args.append) as m:
+        status = m.wait_exit(args.timeout)
+        log = m.debug_log()
+    sys.stdout.write(log if log.endswith('\n') or not log else log + '\n')
+    if status == EXIT_PASSED:
+        return 0
+    if status is None:
+        print('Bail out! no exit within {}s'.format(args.timeout))
+    elif status == EXIT_FAILED:
+        print('# the kernel reported failed tests (exit {})'.format(status))
+    else:
+        print('Bail out! QEMU ended with {}: the kernel reset, faulted or '
+              'never finished'.format(status))
+    return 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

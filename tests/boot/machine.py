@@ -1,0 +1,302 @@
+"""A QEMU machine driven from outside, as hardware would be observed.
+
+The tests read the machine, not the kernel's opinion of itself: the VGA text
+buffer through QMP `pmemsave` of 0xB8000, the screen through `screendump`,
+the debug port (0xE9) and COM1 through files, keys through `send-key`, and
+the exit code that isa-debug-exit gives. Python standard library only.
+"""
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+VGA_ADDR, COLS, ROWS = 0xB8000, 80, 25
+DEBUG_EXIT_PORT = 0xF4
+
+# send-key names (QEMU qcodes) of the characters a test may type.
+_KEYS = {' ': 'spc', '\n': 'ret', '\b': 'backspace', '\t': 'tab', '-': 'minus',
+         '=': 'equal', '[': 'bracket_left', ']': 'bracket_right',
+         ';': 'semicolon', "'": 'apostrophe', '`': 'grave_accent',
+         '\\': 'backslash', ',': 'comma', '.': 'dot', '/': 'slash'}
+_SHIFTED = dict(zip('!@#$%^&*()_+{}:"~|<>?', '1234567890-=[];\'`\\,./'))
+
+
+def qcodes_for(ch):
+    """The send-key qcodes that type ch on a US keyboard."""
+    if ch.isalpha():
+        return ['shift', ch.lower()] if ch.isupper() else [ch]
+    if ch.isdigit():
+        return [ch]
+    if ch in _SHIFTED:
+        return ['shift'] + qcodes_for(_SHIFTED[ch])
+    return [_KEYS[ch]]
+
+
+class MachineError(Exception):
+    pass
+
+
+class Machine:
+    """One QEMU process: started by start(), stopped by close()."""
+
+    def __init__(self, image, iso=False, memory='32M', extra=(), gdb=False,
+                 cmdline=None):
+        self.dir = tempfile.mkdtemp(prefix='sluice-qemu-')
+        self.qmp_path = os.path.join(self.dir, 'qmp.sock')
+        self.debug_path = os.path.join(self.dir, 'debugcon.log')
+        self.serial_path = os.path.join(self.dir, 'serial.log')
+        cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', memory,
+               '-display', 'none', '-no-reboot', '-nodefaults', '-vga', 'std',
+               '-qmp', 'unix:{},server=on,wait=off'.format(self.qmp_path),
+               '-debugcon', 'file:' + self.debug_path,
+               '-serial', 'file:' + self.serial_path,
+               '-device', 'isa-debug-exit,iobase={:#x},iosize=4'.format(
+                   DEBUG_EXIT_PORT)]
+        cmd += ['-cdrom', image] if iso else ['-kernel', image]
+        if cmdline is not None:
+            cmd += ['-append', cmdline]
+        if gdb:
+            self.gdb_port = _free_port()
+            cmd += ['-S', '-gdb', 'tcp:127.0.0.1:{}'.format(self.gdb_port)]
+        self.cmd = cmd + list(extra)
+        self.proc = None
+        self._qmp = None
+
+    # -- lifetime ---------------------------------------------------------
+    def start(self):
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                sock = socket.socket(socket.AF_UNIX)
+                sock.connect(self.qmp_path)
+                break
+            except OSError:
+                sock.close()
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise MachineError('QEMU did not start: ' + self.output())
+                time.sleep(0.01)
+        self._qmp = sock.makefile('rw')
+        json.loads(self._qmp.readline())  # the greeting
+        self.qmp('qmp_capabilities')
+        return self
+
+    def close(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self._qmp:
+            self._qmp.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def output(self):
+        """What QEMU itself printed (errors), once it has exited."""
+        if self.proc and self.proc.poll() is not None and self.proc.stdout:
+            return self.proc.stdout.read().decode(errors='replace')
+        return ''
+
+    def wait_exit(self, timeout):
+        """Wait for QEMU to exit; returns its exit status or None."""
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    # -- QMP --------------------------------------------------------------
+    def qmp(self, command, **arguments):
+        if self.proc.poll() is not None:
+            raise MachineError('QEMU exited ({}) before {}: {}'.format(
+                self.proc.returncode, command, self.output()))
+        msg = {'execute': command}
+        if arguments:
+            msg['arguments'] = arguments
+        self._qmp.write(json.dumps(msg) + '\n')
+        self._qmp.flush()
+        while True:
+            line = self._qmp.readline()
+            if not line:
+                raise MachineError('QMP closed during ' + command)
+            reply = json.loads(line)
+            if 'error' in reply:
+                raise MachineError('{}: {}'.format(command, reply['error']))
+            if 'return' in reply:
+                return reply['return']
+
+    def memory(self, addr, size):
+        """size bytes of guest physical memory at addr."""
+        path = os.path.join(self.dir, 'mem.bin')
+        self.qmp('pmemsave', val=addr, size=size, filename=path)
+        with open(path, 'rb') as f:
+            return f.read()
+
+    def cells(self):
+        """The 2000 VGA text cells as (character, attribute) pairs."""
+        raw = self.memory(VGA_ADDR, COLS * ROWS * 2)
+        return [(raw[i], raw[i + 1]) for i in range(0, len(raw), 2)]
+
+    def rows(self):
+        """The screen's text as 25 strings of 80 characters."""
+        text = ''.join(chr(c) for c, _ in self.cells())
+        return [text[r * COLS:(r + 1) * COLS] for r in range(ROWS)]
+
+    def screen_text(self):
+        return '\n'.join(r.rstrip() for r in self.rows()).rstrip()
+
+    def screendump(self, path):
+        self.qmp('screendump', filename=os.path.abspath(path), format='png')
+
+    def send_keys(self, text, hold_ms=10):
+        """Type text with one send-key per character. QEMU releases a key
+        hold_ms after pressing it; after a shifted key this waits for the
+        release, so that Shift is not still down for the next key."""
+        for ch in text:
+            codes = qcodes_for(ch)
+            self.send_qcodes(codes, hold_ms)
+            if 'shift' in codes:
+                time.sleep(2 * hold_ms / 1000)
+
+    def send_qcodes(self, names, hold_ms=10):
+        self.qmp('send-key', keys=[{'type': 'qcode', 'data': n} for n in names],
+                 **{'hold-time': hold_ms})
+
+    # -- logs -------------------------------------------------------------
+    def debug_log(self):
+        return _read(self.debug_path)
+
+    def serial_log(self):
+        return _read(self.serial_path)
+
+    # -- waiting ----------------------------------------------------------
+    def wait_until(self, predicate, timeout, what):
+        """Poll predicate(self) until true; MachineError after timeout with the
+        screen and the logs, so that a failure shows what the machine did."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if predicate(self):
+                return
+            if self.proc.poll() is not None:
+                raise MachineError('QEMU exited ({}) waiting for {}: it reset or '
+                                   'shut down. {}'.format(self.proc.returncode,
+                                                          what, self.output()))
+            if time.monotonic() > deadline:
+                raise MachineError('timed out after {}s waiting for {}\n'
+                                   '--- screen ---\n{}\n--- debug port ---\n{}'
+                                   .format(timeout, what, self.screen_text(),
+                                           self.debug_log()))
+            time.sleep(0.02)
+
+
+class GdbStub:
+    """A minimal GDB remote protocol client for QEMU's stub: enough to stop at
+    an address and change a register, as a wrong boot loader would."""
+
+    def __init__(self, port):
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.sock = socket.create_connection(('127.0.0.1', port))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        self.buf = b''
+
+    def _send(self, payload):
+        data = payload.encode()
+        self.sock.sendall(b'$%s#%02x' % (data, sum(data) & 0xFF))
+        while self._byte() != b'+':
+            pass
+
+    def _byte(self):
+        while not self.buf:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise MachineError('gdb stub closed the connection')
+            self.buf += chunk
+        b, self.buf = self.buf[:1], self.buf[1:]
+        return b
+
+    def _receive(self):
+        while self._byte() != b'$':
+            pass
+        payload = b''
+        while True:
+            b = self._byte()
+            if b == b'#':
+                break
+            payload += b
+        self._byte(), self._byte()  # checksum
+        self.sock.sendall(b'+')
+        return payload.decode()
+
+    def command(self, payload):
+        self._send(payload)
+        return self._receive()
+
+    def run_to(self, addr):
+        """Continue until execution reaches addr (a hardware breakpoint)."""
+        assert self.command('Z1,{:x},1'.format(addr)) == 'OK'
+        self._send('c')
+        reply = self._receive()
+        self.command('z1,{:x},1'.format(addr))
+        return reply
+
+    def set_register(self, number, value):
+        """Registers by gdb's i386 numbering: 0 = EAX, 3 = EBX, 8 = EIP.
+        QEMU's stub has no single-register write (P), so this reads them
+        all (g) and writes them all back (G)."""
+        regs = self.command('g')
+        at = number * 8
+        regs = regs[:at] + value.to_bytes(4, 'little').hex() + regs[at + 8:]
+        reply = self.command('G' + regs)
+        if reply != 'OK':
+            raise MachineError('gdb stub refused to write register: ' + reply)
+
+    def detach(self):
+        self.command('D')
+        self.sock.close()
+
+
+def elf_symbol(path, name):
+    """The address of a global symbol in an ELF32 image (from .symtab)."""
+    import struct
+    with open(path, 'rb') as f:
+        image = f.read()
+    shoff, = struct.unpack_from('<I', image, 0x20)
+    shentsize, shnum = struct.unpack_from('<HH', image, 0x2E)
+    sections = [struct.unpack_from('<IIIIIIIIII', image, shoff + i * shentsize)
+                for i in range(shnum)]
+    for sh in sections:
+        if sh[1] != 2:  # SHT_SYMTAB
+            continue
+        strtab = sections[sh[6]]
+        for off in range(sh[4], sh[4] + sh[5], 16):
+            st_name, st_value = struct.unpack_from('<II', image, off)
+            end = image.index(b'\0', strtab[4] + st_name)
+            if image[strtab[4] + st_name:end].decode() == name:
+                return st_value
+    raise KeyError(name)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _read(path):
+    try:
+        with open(path, 'rb') as f:
+            return f.read().decode('latin-1')
+    except FileNotFoundError:
+        return ''

@@ -1,0 +1,138 @@
+/* The heap on a real machine's memory map: every block lies in RAM the map
+ * calls usable, above 1 MiB, clear of the image and of the loader's data;
+ * all of it can be allocated, written and read back, and freeing it all
+ * gives back the heap as it was. */
+#include <stdint.h>
+
+#include "core/format.h"
+#include "core/string.h"
+#include "heap/heap.h"
+#include "ktest.h"
+
+#define CHUNK      (64 * 1024)
+#define MAX_CHUNKS 16384 /* 1 GiB of 64 KiB chunks */
+
+extern char kernel_image_start[], kernel_image_end[];
+
+static void *chunks[MAX_CHUNKS];
+
+/* True if [p, p + n) lies inside one region the memory map calls usable. */
+static bool
+in_usable_ram(const struct multiboot_info *info, uintptr_t p, size_t n)
+{
+    uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
+    while (at < end) {
+        const struct multiboot_mmap_entry *e = (const void *)at;
+        if (e->type == MULTIBOOT_MEMORY_AVAILABLE && e->addr <= p &&
+            p + n <= e->addr + e->len) {
+            return true;
+        }
+        at += e->size + sizeof e->size;
+    }
+    return false;
+}
+
+/* True if [p, p + n) overlaps [start, end). */
+static bool
+overlaps(uintptr_t p, size_t n, uintptr_t start, uintptr_t end)
+{
+    return p < end && start < p + n;
+}
+
+/* True if the block [p, p + n) may be handed out at all. */
+static bool
+block_ok(const struct multiboot_info *info, uintptr_t p, size_t n)
+{
+    return p >= 0x100000 && in_usable_ram(info, p, n) &&
+           !overlaps(p, n, (uintptr_t)kernel_image_start, (uintptr_t)kernel_image_end) &&
+           !overlaps(p, n, (uintptr_t)info, (uintptr_t)(info + 1)) &&
+           !overlaps(p, n, info->mmap_addr, info->mmap_addr + info->mmap_length);
+}
+
+/* The word written at offset i of chunk k. */
+static uint32_t
+stamp(int k, size_t i)
+{
+    return (uint32_t)k * 2654435761u ^ (uint32_t)i;
+}
+
+static void
+fill_all_of_memory(const struct multiboot_info *info)
+{
+    struct heap_stats before, full, after;
+    heap_stats(&before);
+    int count = 0;
+    bool placed = true, aligned = true;
+    while (count < MAX_CHUNKS && (chunks[count] = kmalloc(CHUNK)) != NULL) {
+        uintptr_t p = (uintptr_t)chunks[count];
+        placed &= block_ok(info, p, CHUNK);
+        aligned &= p % 16 == 0;
+        uint32_t *w = chunks[count];
+        for (size_t i = 0; i < CHUNK / 4; i += 1024) {
+            w[i] = stamp(count, i);
+        }
+        w[CHUNK / 4 - 1] = stamp(count, CHUNK / 4 - 1);
+        count++;
+    }
+    heap_stats(&full);
+    bool intact = true;
+    for (int k = 0; k < count; k++) {
+        uint32_t *w = chunks[k];
+        for (size_t i = 0; i < CHUNK / 4; i += 1024) {
+            intact &= w[i] == stamp(k, i);
+        }
+        intact &= w[CHUNK / 4 - 1] == stamp(k, CHUNK / 4 - 1);
+    }
+    for (int k = 0; k < count; k++) {
+        kfree(chunks[k]);
+    }
+    heap_stats(&after);
+
+    char line[120];
+    ksnprintf(line, sizeof line, "heap: %zu KiB managed, %d chunks of 64 KiB allocated",
+              before.total / 1024, count);
+    ktest_diag(line);
+    ktest_ok(count > 0 && (size_t)count * CHUNK >= before.total / 10 * 9,
+             "heap: at least 90% of the managed memory is allocatable in 64 KiB chunks");
+    ktest_ok(placed, "heap: every block lies in usable RAM above 1 MiB, clear of the "
+                     "image and the loader's data");
+    ktest_ok(aligned, "heap: every block is 16-byte aligned");
+    ktest_ok(intact, "heap: every block keeps what was written to it");
+    ktest_ok(full.live_allocations == (size_t)count, "heap: stats count the live blocks");
+    ktest_ok(after.used == before.used && after.free == before.free &&
+                 after.largest_free == before.largest_free && after.live_allocations == 0,
+             "heap: freeing everything restores the heap's figures");
+}
+
+static void
+api_contract(void)
+{
+    bool aligned = true;
+    for (size_t align = 1; align <= 4096; align <<= 1) {
+        void *p = kmalloc_aligned(100, align);
+        aligned &= p != NULL && (uintptr_t)p % align == 0;
+        kfree(p);
+    }
+    ktest_ok(aligned, "heap: kmalloc_aligned honours 1..4096");
+    void *a = kmalloc(0), *b = kmalloc(0);
+    ktest_ok(a && b && a != b, "heap: kmalloc(0) gives unique pointers");
+    kfree(a);
+    kfree(b);
+    ktest_ok(kcalloc(SIZE_MAX / 2, 3) == NULL,
+             "heap: kcalloc refuses an overflowing size");
+    char *s = kmalloc(8);
+    memcpy(s, "sluice!", 8);
+    s = krealloc(s, 100000);
+    ktest_ok(s && memcmp(s, "sluice!", 8) == 0, "heap: krealloc keeps the contents");
+    kfree(s);
+    ktest_ok(kmalloc(SIZE_MAX - 64) == NULL, "heap: an impossible size returns NULL");
+}
+
+void
+ktest_heap(const struct multiboot_info *info)
+{
+    ktest_ok((info->flags & MULTIBOOT_INFO_MMAP) != 0,
+             "heap: the loader gave a memory map");
+    api_contract();
+    fill_all_of_memory(info);
+}

@@ -1,0 +1,24 @@
+/* In-kernel tests: flat TAP 13 on the debug port (0xE9), finished through
+ * QEMU's isa-debug-exit so that the runner (tests/boot/ktap_run.py) sees a
+ * pass only when every test passed and the kernel got to the end. */
+#ifndef KTEST_H
+#define KTEST_H
+
+#include <stdbool.h>
+
+/* Report one test: "ok N - name" or "not ok N - name". */
+void ktest_ok(bool passed, const char *name);
+
+/* A TAP diagnostic line, "# text". */
+void ktest_diag(const char *text);
+
+/* Print the plan and leave QEMU: exit code 33 when all passed, 35 when
+ * any failed. */
+__attribute__((noreturn)) void ktest_finish(void);
+
+/* The suites; each reports its own tests. */
+void ktest_core(void);
+struct multiboot_info;
+void ktest_heap(const struct multiboot_info *info);
+
+#endif

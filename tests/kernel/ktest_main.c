@@ -1,0 +1,64 @@
+/* The test kernel: boots like sluice.elf, then does what its command line
+ * (`qemu -kernel sluice-ktest.elf -append WORD`) asks:
+ *   (nothing)  run every enabled subsystem's in-kernel suite, flat TAP on
+ *              the debug port, and leave through isa-debug-exit;
+ *   scroll     print 100 numbered lines in cycling colours, then halt;
+ *   panic      panic with a known message.
+ * The boot tests read the screen these leave behind. */
+#include "boot/boot.h"
+#include "config.h"
+#include "console/console.h"
+#include "core/io.h"
+#include "core/panic.h"
+#include "core/screen.h"
+#include "core/string.h"
+#include "ktest.h"
+
+__attribute__((noreturn)) void kmain(uint32_t magic, const struct multiboot_info *info);
+
+/* The last word of the loader's command line (QEMU puts the kernel's file
+ * name first), or "" when there is none. */
+static const char *
+scenario(const struct multiboot_info *info)
+{
+    if (!(info->flags & MULTIBOOT_INFO_CMDLINE)) {
+        return "";
+    }
+    const char *word = (const char *)info->cmdline;
+    for (const char *p = word; *p; p++) {
+        if (*p == ' ' && p[1]) {
+            word = p + 1;
+        }
+    }
+    return word;
+}
+
+/* 100 lines, line i in foreground i % 16 on background (i + 3) % 8. */
+static void
+print_lines(void)
+{
+    for (int i = 1; i <= 100; i++) {
+        console_set_color((enum vga_color)(i % 16), (enum vga_color)((i + 3) % 8));
+        kprintf("line %03d of the scrolling test\n", i);
+    }
+}
+
+void
+kmain(uint32_t magic, const struct multiboot_info *info)
+{
+    boot_start(magic, info);
+    const char *what = scenario(info);
+    if (strcmp(what, "panic") == 0) {
+        panic("test panic %d", 42);
+    }
+    if (CONFIG_COLOR_CONSOLE && strcmp(what, "scroll") == 0) {
+        print_lines();
+        core_halt();
+    }
+    core_debug_line("TAP version 13");
+    ktest_core();
+    if (CONFIG_HEAP) {
+        ktest_heap(info);
+    }
+    ktest_finish();
+}

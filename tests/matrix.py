@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Set up, build and test every combination of the gates.
+
+    tests/matrix.py [--jobs N] [--keep-going] [BUILD_ROOT]
+
+Each of the 2^3 combinations gets its own build directory under BUILD_ROOT
+(default build-matrix/), where `meson setup`, `meson compile` and
+`meson test` run as a user would run them. Prints a table (combination,
+image size, tests passed and failed) and ends with a line
+"N passed, M failed" counting tests over the whole matrix. Exits 1 if
+anything failed, including a setup or a build.
+"""
+import argparse
+import concurrent.futures
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GATES = ['color-console', 'keyboard', 'heap']
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+from elfsize import section_sizes  # noqa: E402
+
+
+def combinations():
+    for values in itertools.product([False, True], repeat=len(GATES)):
+        yield dict(zip(GATES, values))
+
+
+def combo_name(combo):
+    return '+'.join(g for g in GATES if combo[g]) or 'minimal'
+
+
+def run(cmd, log):
+    log.write('$ ' + ' '.join(cmd) + '\n')
+    log.flush()
+    return subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                          stdin=subprocess.DEVNULL).returncode
+
+
+def build_and_test(combo, build_root, test_jobs):
+    """Returns a result dict for one combination; never raises."""
+    name = combo_name(combo)
+    build = os.path.join(build_root, name)
+    options = ['-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()]
+    result = {'name': name, 'size': None, 'passed': 0, 'failed': 0,
+              'failures': [], 'log': build + '.log'}
+    start = time.monotonic()
+    with open(result['log'], 'w') as log:
+        if os.path.exists(os.path.join(build, 'meson-private')):
+            setup = ['meson', 'setup', '--reconfigure', build] + options
+        else:
+            setup = ['meson', 'setup', build, '--cross-file',
+                     'cross/i686.ini'] + options
+        for step, cmd in (('setup', setup), ('build', ['meson', 'compile', '-C', build])):
+            if run(cmd, log) != 0:
+                result['failed'] += 1
+                result['failures'].append(step)
+                result['seconds'] = time.monotonic() - start
+                return result
+        result['size'] = section_sizes(os.path.join(build, 'sluice.elf'))['loadable']
+        testlog = os.path.join(build, 'meson-logs', 'testlog.json')
+        if os.path.exists(testlog):
+            os.remove(testlog)
+        run(['meson', 'test', '-C', build, '--no-rebuild', '--print-errorlogs',
+             '--num-processes', str(test_jobs)], log)
+    if not os.path.exists(testlog):
+        result['failed'] += 1
+        result['failures'].append('meson test')
+    else:
+        with open(testlog) as f:
+            for line in f:
+                t = json.loads(line)
+                if t['result'] in ('OK', 'EXPECTEDFAIL'):
+                    result['passed'] += 1
+                elif t['result'] != 'SKIP':
+                    result['failed'] += 1
+                    result['failures'].append(t['name'])
+    result['seconds'] = time.monotonic() - start
+    return result
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('build_root', nargs='?', default=os.path.join(ROOT, 'build-matrix'))
+    p.add_argument('--jobs', type=int, default=2,
+                   help='combinations built and tested at once (default 2)')
+    args = p.parse_args()
+    os.makedirs(args.build_root, exist_ok=True)
+    start = time.monotonic()
+    combos = list(combinations())
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(
+            lambda c: build_and_test(c, args.build_root, 2), combos))
+
+    print('{:<28} {:>9} {:>7} {:>7} {:>6}'.format(
+        'combination', 'image (B)', 'passed', 'failed', 'time'))
+    for r in results:
+        print('{:<28} {:>9} {:>7} {:>7} {:>5.1f}s'.format(
+            r['name'], r['size'] if r['size'] is not None else '-',
+            r['passed'], r['failed'], r['seconds']))
+    for r in results:
+        if r['failed']:
+            print('\n{}: failed: {} (log: {})'.format(
+                r['name'], ', '.join(r['failures']), r['log']))
+            with open(r['log']) as f:
+                tail = f.read()[-3000:]
+            print('\n'.join('    ' + line for line in tail.splitlines()))
+    passed = sum(r['passed'] for r in results)
+    failed = sum(r['failed'] for r in results)
+    print('\nmatrix of {} combinations in {:.1f}s'.format(
+        len(results), time.monotonic() - start))
+    print('{} passed, {} failed'.format(passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

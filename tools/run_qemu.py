@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Boot sluice in QEMU for a person (the qemu, qemu-iso and gdb run targets).
+
+    run_qemu.py [--iso] [--gdb] IMAGE
+
+The display fits where you are: a window when there is a graphical session
+(DISPLAY or WAYLAND_DISPLAY), the text screen drawn in the terminal
+(-display curses) otherwise. The debug port (0xE9) log goes to
+debugcon.log and COM1 to serial.log in the build directory.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+
+def qemu_command(image, iso):
+    # TCG, not KVM: under KVM the VGA window is coalesced MMIO, and a kernel
+    # that halts with interrupts off never exits to QEMU to flush it, so the
+    # screen would never show what it wrote.
+    cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', '128M', '-no-reboot',
+           '-debugcon', 'file:debugcon.log', '-serial', 'file:serial.log']
+    cmd += ['-cdrom', image] if iso else ['-kernel', image]
+    if not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')):
+        cmd += ['-display', 'curses']
+    return cmd
+
+
+def main():
+    args = sys.argv[1:]
+    iso, gdb = '--iso' in args, '--gdb' in args
+    image = [a for a in args if not a.startswith('--')][0]
+    cmd = qemu_command(image, iso)
+    if not gdb:
+        os.execvp(cmd[0], cmd)
+    # QEMU waits, paused, for gdb on localhost:1234; gdb loads the symbols,
+    # connects, and stops at kmain. Quitting gdb stops QEMU.
+    qemu = subprocess.Popen(cmd + ['-S', '-gdb', 'tcp:127.0.0.1:1234',
+                                   '-display', 'none'])
+    time.sleep(0.5)
+    gdb_cmd = [shutil.which('gdb') or 'gdb', '-q', image,
+               '-ex', 'target remote 127.0.0.1:1234',
+               '-ex', 'break kmain', '-ex', 'continue']
+    try:
+        sys.exit(subprocess.call(gdb_cmd))
+    finally:
+        qemu.kill()
+
+
+if __name__ == '__main__':
+    main()
