@@ -58,7 +58,7 @@ exception_report(uint32_t vector, uint32_t error, uint32_t eip, uint32_t cs,
     const char *sep = CONFIG_COLOR_CONSOLE ? "\n " : "; ";
     char code[32] = "no error code";
     if (error != NO_ERROR) {
-        ksnprintf(code, sizeof code, "error code %#x", error);
+        ksnprintf(code, sizeof code, "error code 0x%x", error);
     }
     panic("CPU exception %u: %s, %s%s"
           "EIP=%08x CS=%04x EFLAGS=%08x%s"

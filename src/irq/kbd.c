@@ -27,6 +27,7 @@ void
 kbd_init(void)
 {
     kbd_decoder_init(&decoder);
+    kbd_ring_init(&ring, 0);
     while (inb(KBC_STATUS) & KBC_OUTPUT_FULL) {
         inb(KBC_DATA);
     }

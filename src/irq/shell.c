@@ -128,10 +128,10 @@ fault_run(int argc, char **argv)
         kprintf("usage: fault N, N a CPU exception vector 0-31\n");
         return;
     }
-    volatile int zero = 0;
     switch (n) {
     case 0:
-        n = 1 / zero; /* a real divide error */
+        /* A real divide error. Not in C: clang turns 1 / x into compares. */
+        __asm__ volatile("div %0" : : "r"(0), "a"(1), "d"(0));
         break;
     case 3:
         __asm__ volatile("int3"); /* the one-byte breakpoint instruction */

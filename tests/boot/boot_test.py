@@ -15,7 +15,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from machine import COLS, ROWS, GdbStub, Machine, MachineError, elf_symbol  # noqa
+from machine import (COLS, ROWS, GdbStub, Machine, MachineError,  # noqa: E402
+                     elf_symbol, qcodes_for)
 
 PANIC_ATTR = 0x4F  # white on red
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -7,6 +7,7 @@ the exit code that isa-debug-exit gives. Python standard library only.
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -90,10 +91,14 @@ class Machine:
             self.proc.kill()
             self.proc.wait()
         if self._qmp:
-            self._qmp.close()
+            try:
+                self._qmp.close()
+            except OSError:  # QEMU has gone (a reset with -no-reboot)
+                pass
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
-        return self.start()
+        return self if self.proc else self.start()
 
     def __exit__(self, *exc):
         self.close()
@@ -171,6 +176,7 @@ class Machine:
     # -- logs -------------------------------------------------------------
     def debug_log(self):
         return _read(self.debug_path)
+
 
     def serial_log(self):
         return _read(self.serial_path)

@@ -1,0 +1,39 @@
+#include "irq/kbd_ring.h"
+
+void
+kbd_ring_init(struct kbd_ring *r, uint32_t start)
+{
+    r->head = r->tail = start;
+    r->dropped = 0;
+}
+
+bool
+kbd_ring_push(struct kbd_ring *r, const struct kbd_event *ev)
+{
+    uint32_t head = r->head;
+    if (head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) == KBD_RING_SIZE) {
+        r->dropped++;
+        return false;
+    }
+    r->slots[head % KBD_RING_SIZE] = *ev;
+    __atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+bool
+kbd_ring_pop(struct kbd_ring *r, struct kbd_event *ev)
+{
+    uint32_t tail = r->tail;
+    if (__atomic_load_n(&r->head, __ATOMIC_ACQUIRE) == tail) {
+        return false;
+    }
+    *ev = r->slots[tail % KBD_RING_SIZE];
+    __atomic_store_n(&r->tail, tail + 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+uint32_t
+kbd_ring_dropped(const struct kbd_ring *r)
+{
+    return __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
+}
