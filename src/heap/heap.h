@@ -9,14 +9,7 @@
 #include "config.h"
 #include "core/gate.h"
 #include "core/multiboot.h"
-
-struct heap_stats {
-    size_t total;            /* bytes under management */
-    size_t used;             /* bytes in allocated blocks */
-    size_t free;             /* bytes in free blocks */
-    size_t largest_free;     /* largest block kmalloc could return now */
-    size_t live_allocations; /* blocks allocated and not yet freed */
-};
+#include "heap/pool.h" /* struct heap_stats */
 
 #if CONFIG_HEAP
 

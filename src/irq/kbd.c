@@ -1,6 +1,7 @@
 #include "irq/kbd.h"
 
 #include "core/io.h"
+#include "core/screen.h"
 #include "irq/irq.h"
 #include "irq/kbd_ring.h"
 
@@ -18,8 +19,8 @@ kbd_irq(struct irq_frame *frame)
 {
     (void)frame;
     struct kbd_event ev;
-    if (kbd_decode(&decoder, inb(KBC_DATA), &ev)) {
-        kbd_ring_push(&ring, &ev);
+    if (kbd_decode(&decoder, inb(KBC_DATA), &ev) && !kbd_ring_push(&ring, &ev)) {
+        core_debug_line("kbd: key queue full, key event dropped");
     }
 }
 

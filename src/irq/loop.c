@@ -34,6 +34,7 @@ irq_main_loop(void)
     } else {
         core_screen_no_blink(); /* all 16 colours as backgrounds */
     }
+    core_debug_line("sluice: waiting for keys");
     for (;;) {
         struct kbd_event ev;
         cpu_cli();

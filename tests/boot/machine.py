@@ -159,19 +159,21 @@ class Machine:
     def screendump(self, path):
         self.qmp('screendump', filename=os.path.abspath(path), format='png')
 
-    def send_keys(self, text, hold_ms=10):
-        """Type text with one send-key per character. QEMU releases a key
-        hold_ms after pressing it; after a shifted key this waits for the
-        release, so that Shift is not still down for the next key."""
+    def send_keys(self, text):
+        """Type text, one QMP command per character (see press)."""
         for ch in text:
-            codes = qcodes_for(ch)
-            self.send_qcodes(codes, hold_ms)
-            if 'shift' in codes:
-                time.sleep(2 * hold_ms / 1000)
+            self.press(qcodes_for(ch))
 
-    def send_qcodes(self, names, hold_ms=10):
-        self.qmp('send-key', keys=[{'type': 'qcode', 'data': n} for n in names],
-                 **{'hold-time': hold_ms})
+    def press(self, names):
+        """Press the keys named by their qcodes in order, then release them
+        in reverse order, in one input-send-event. Unlike send-key, which
+        queues each release behind a hold-time delay in QEMU's input queue
+        (and that queue drops events when many are pending), this hands
+        every event to the PS/2 device before the command returns."""
+        key = lambda name, down: {'type': 'key', 'data': {  # noqa: E731
+            'down': down, 'key': {'type': 'qcode', 'data': name}}}
+        self.qmp('input-send-event', events=[key(n, True) for n in names] +
+                 [key(n, False) for n in reversed(names)])
 
     # -- logs -------------------------------------------------------------
     def debug_log(self):

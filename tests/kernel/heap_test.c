@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "core/format.h"
+#include "core/screen.h"
 #include "core/string.h"
 #include "heap/heap.h"
 #include "ktest.h"
@@ -135,4 +136,20 @@ ktest_heap(const struct multiboot_info *info)
              "heap: the loader gave a memory map");
     api_contract();
     fill_all_of_memory(info);
+}
+
+void
+ktest_heap_misuse(const char *what)
+{
+    if (strcmp(what, "double-free") == 0) {
+        void *p = kmalloc(64);
+        core_debug_line("freeing a block twice");
+        kfree(p);
+        kfree(p);
+    } else if (strcmp(what, "overflow") == 0) {
+        char *a = kmalloc(48), *b = kmalloc(48);
+        core_debug_line("writing past the end of a block");
+        memset(a, 'x', (size_t)(b - a) - 4);
+        kfree(a);
+    }
 }

@@ -21,4 +21,8 @@ void ktest_core(void);
 struct multiboot_info;
 void ktest_heap(const struct multiboot_info *info);
 
+/* "double-free": free a block twice; "overflow": write past a block's end
+ * into the next block's header, then free it. Both must panic. */
+void ktest_heap_misuse(const char *what);
+
 #endif

@@ -3,7 +3,8 @@
  *   (nothing)  run every enabled subsystem's in-kernel suite, flat TAP on
  *              the debug port, and leave through isa-debug-exit;
  *   scroll     print 100 numbered lines in cycling colours, then halt;
- *   panic      panic with a known message.
+ *   panic      panic with a known message;
+ *   double-free, overflow  misuse the heap (with the heap gate).
  * The boot tests read the screen these leave behind. */
 #include "boot/boot.h"
 #include "config.h"
@@ -50,6 +51,9 @@ kmain(uint32_t magic, const struct multiboot_info *info)
     const char *what = scenario(info);
     if (strcmp(what, "panic") == 0) {
         panic("test panic %d", 42);
+    }
+    if (CONFIG_HEAP) {
+        ktest_heap_misuse(what);
     }
     if (CONFIG_COLOR_CONSOLE && strcmp(what, "scroll") == 0) {
         print_lines();

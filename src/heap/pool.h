@@ -1,0 +1,81 @@
+/* The allocator engine: a two-level segregated fit (TLSF) pool over one or
+ * more memory regions, with immediate coalescing. Allocation and free take
+ * constant time: two bitmaps and find-first-set pick a free list whose
+ * every block fits; neighbours merge through the blocks' headers. Needs
+ * only core/, so it runs on the host too.
+ *
+ * Misuse ends in panic() with one of these messages:
+ *   "heap: double free of %p"
+ *   "heap: free of invalid pointer %p" (not from this pool, misaligned, or
+ *       no valid block header before it)
+ *   "heap: corrupted block header at %p (overflow from the block at %p?)"
+ *       (a neighbour's header fails its canary check; when the block
+ *       before the damaged one is not known, "from the block before it?") */
+#ifndef HEAP_POOL_H
+#define HEAP_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HEAP_ALIGN       16
+#define HEAP_SL_LOG2     4 /* 16 size classes per power of two */
+#define HEAP_SL_COUNT    (1 << HEAP_SL_LOG2)
+#define HEAP_FL_SHIFT    8          /* below 256 bytes: 16 linear classes of 16 */
+#define HEAP_FL_COUNT    24         /* classes up to HEAP_MAX_BLOCK */
+#define HEAP_MAX_BLOCK   (1u << 30) /* larger regions are added in pieces */
+#define HEAP_MAX_REGIONS 32
+
+struct heap_stats {
+    size_t total;            /* bytes managed: every block with its header */
+    size_t used;             /* bytes in allocated blocks, headers included */
+    size_t free;             /* total - used */
+    size_t largest_free;     /* the largest size an allocation can get now */
+    size_t live_allocations; /* blocks allocated and not yet freed */
+};
+
+struct heap_block;
+
+struct heap_pool {
+    uint32_t fl_bitmap;                /* bit f: some list of class f is not empty */
+    uint32_t sl_bitmap[HEAP_FL_COUNT]; /* bit s: list [f][s] is not empty */
+    struct heap_block *lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
+    struct {
+        uintptr_t start, end;
+    } regions[HEAP_MAX_REGIONS];
+    int region_count;
+    size_t total, used, live;
+};
+
+/* An empty pool. */
+void heap_pool_init(struct heap_pool *pool);
+
+/* Manage [mem, mem + bytes) too (aligned inwards to 16 bytes; pieces of at
+ * most HEAP_MAX_BLOCK). Returns false, adding nothing, when too small to
+ * hold a block, or when the pool already has HEAP_MAX_REGIONS regions. */
+bool heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes);
+
+/* size bytes, 16-byte aligned, or NULL when no free block fits. size 0
+ * gives a unique pointer of a minimum-size block. */
+void *heap_pool_alloc(struct heap_pool *pool, size_t size);
+
+/* size bytes aligned to align, a power of two up to 4096 (NULL otherwise,
+ * or when no free block fits). */
+void *heap_pool_alloc_aligned(struct heap_pool *pool, size_t size, size_t align);
+
+/* n * size zeroed bytes; NULL if the product overflows or nothing fits. */
+void *heap_pool_calloc(struct heap_pool *pool, size_t n, size_t size);
+
+/* C's realloc: NULL p allocates; size 0 frees p and returns NULL; shrinks
+ * in place; grows in place into a free next block; otherwise moves the
+ * contents to a new block. On failure returns NULL and p is untouched. */
+void *heap_pool_realloc(struct heap_pool *pool, void *p, size_t size);
+
+/* Give back a block; NULL is ignored. Misuse panics (see above). */
+void heap_pool_free(struct heap_pool *pool, void *p);
+
+/* The pool's figures. largest_free walks the one list of the largest size
+ * class in use; everything else is kept as counters. */
+void heap_pool_stats(const struct heap_pool *pool, struct heap_stats *out);
+
+#endif

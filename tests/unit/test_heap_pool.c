@@ -1,0 +1,279 @@
+/* The TLSF pool on the host: contract, coalescing and misuse detection. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "heap/pool.h"
+#include "heap_panic.h"
+
+#define ARENA (1 << 20)
+
+static struct heap_pool pool;
+static _Alignas(16) unsigned char arena[ARENA];
+static _Alignas(16) unsigned char arena2[64 * 1024];
+static struct heap_stats initial;
+
+static int
+setup(void **state)
+{
+    (void)state;
+    heap_pool_init(&pool);
+    assert_true(heap_pool_add(&pool, arena, ARENA));
+    heap_pool_stats(&pool, &initial);
+    return 0;
+}
+
+/* The pool is back to one free block holding everything. */
+static void
+assert_pristine(void)
+{
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.used, 0);
+    assert_int_equal(s.live_allocations, 0);
+    assert_int_equal(s.free, s.total);
+    assert_int_equal(s.largest_free, initial.largest_free);
+    assert_int_equal(s.total, initial.total);
+}
+
+static void
+test_initial_figures(void **state)
+{
+    (void)state;
+    assert_true(initial.total > ARENA - 128 && initial.total <= ARENA);
+    assert_int_equal(initial.free, initial.total);
+    assert_true(initial.largest_free > ARENA - 128);
+    assert_int_equal(initial.live_allocations, 0);
+}
+
+static void
+test_alignment(void **state)
+{
+    (void)state;
+    void *ps[200];
+    for (int i = 0; i < 200; i++) {
+        ps[i] = heap_pool_alloc(&pool, (size_t)(i * 7 + 1));
+        assert_non_null(ps[i]);
+        assert_int_equal((uintptr_t)ps[i] % 16, 0);
+    }
+    for (size_t align = 1; align <= 4096; align <<= 1) {
+        void *p = heap_pool_alloc_aligned(&pool, 100, align);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % align, 0);
+        memset(p, 0xAB, 100);
+        heap_pool_free(&pool, p);
+    }
+    assert_null(heap_pool_alloc_aligned(&pool, 8, 8192));
+    assert_null(heap_pool_alloc_aligned(&pool, 8, 48));
+    assert_null(heap_pool_alloc_aligned(&pool, 8, 0));
+    for (int i = 0; i < 200; i++) {
+        heap_pool_free(&pool, ps[i]);
+    }
+    assert_pristine();
+}
+
+static void
+test_zero_size(void **state)
+{
+    (void)state;
+    void *a = heap_pool_alloc(&pool, 0), *b = heap_pool_alloc(&pool, 0);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_ptr_not_equal(a, b);
+    heap_pool_free(&pool, a);
+    heap_pool_free(&pool, b);
+    heap_pool_free(&pool, NULL);
+    assert_pristine();
+}
+
+static void
+test_zeroed_calloc(void **state)
+{
+    (void)state;
+    assert_null(heap_pool_calloc(&pool, SIZE_MAX / 2, 3));
+    assert_null(heap_pool_calloc(&pool, 3, SIZE_MAX / 2));
+    unsigned char *p = heap_pool_alloc(&pool, 4096);
+    memset(p, 0xFF, 4096);
+    heap_pool_free(&pool, p);
+    unsigned char *q = heap_pool_calloc(&pool, 512, 8);
+    assert_non_null(q);
+    for (int i = 0; i < 4096; i++) {
+        assert_int_equal(q[i], 0);
+    }
+    heap_pool_free(&pool, q);
+    assert_pristine();
+}
+
+static void
+test_realloc_cases(void **state)
+{
+    (void)state;
+    char *p = heap_pool_realloc(&pool, NULL, 40);
+    memcpy(p, "0123456789012345678901234567890123456789", 40);
+    char *same = heap_pool_realloc(&pool, p, 20); /* shrink in place */
+    assert_ptr_equal(same, p);
+    char *grown = heap_pool_realloc(&pool, p, 4000); /* next block is free */
+    assert_ptr_equal(grown, p);
+    assert_memory_equal(grown, "01234567890123456789", 20);
+    char *blocker = heap_pool_alloc(&pool, 16); /* right after grown */
+    assert_ptr_equal(blocker, grown + 4000 + (blocker - grown - 4000));
+    char *moved = heap_pool_realloc(&pool, grown, 20000);
+    assert_non_null(moved);
+    assert_ptr_not_equal(moved, grown);
+    assert_memory_equal(moved, "01234567890123456789", 20);
+    struct heap_stats before;
+    heap_pool_stats(&pool, &before);
+    assert_null(heap_pool_realloc(&pool, moved, ARENA * 2)); /* fails ... */
+    assert_memory_equal(moved, "01234567890123456789", 20);  /* ... untouched */
+    struct heap_stats after;
+    heap_pool_stats(&pool, &after);
+    assert_int_equal(after.used, before.used);
+    assert_null(heap_pool_realloc(&pool, moved, 0)); /* frees */
+    heap_pool_free(&pool, blocker);
+    assert_pristine();
+}
+
+/* Free in several orders: always back to a single free block. */
+static void
+test_coalescing_orders(void **state)
+{
+    (void)state;
+    enum {
+        N = 64
+    };
+    void *ps[N];
+    for (int order = 0; order < 3; order++) {
+        for (int i = 0; i < N; i++) {
+            ps[i] = heap_pool_alloc(&pool, (size_t)(16 + i * 24));
+        }
+        for (int i = 0; i < N; i++) {
+            int k = order == 0 ? i : order == 1 ? N - 1 - i : (i * 37) % N;
+            heap_pool_free(&pool, ps[k]);
+        }
+        assert_pristine();
+    }
+}
+
+static void
+test_out_of_memory(void **state)
+{
+    (void)state;
+    void *big = heap_pool_alloc(&pool, ARENA / 2);
+    assert_non_null(big);
+    assert_null(heap_pool_alloc(&pool, ARENA / 2 + 4096));
+    assert_null(heap_pool_alloc(&pool, SIZE_MAX - 64));
+    void *small = heap_pool_alloc(&pool, 100); /* still works */
+    assert_non_null(small);
+    heap_pool_free(&pool, big);
+    heap_pool_free(&pool, small);
+    assert_pristine();
+}
+
+static void
+test_several_regions(void **state)
+{
+    (void)state;
+    assert_true(heap_pool_add(&pool, arena2 + 3, sizeof arena2 - 3));
+    assert_false(heap_pool_add(&pool, arena2, 40)); /* too small */
+    void *big = heap_pool_alloc(&pool, ARENA - 4096);
+    void *other = heap_pool_alloc(&pool, 32 * 1024); /* only fits the second */
+    assert_non_null(big);
+    assert_non_null(other);
+    assert_true((unsigned char *)other >= arena2 &&
+                (unsigned char *)other < arena2 + sizeof arena2);
+    heap_pool_free(&pool, big);
+    heap_pool_free(&pool, other);
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.used, 0);
+    assert_int_equal(s.free, s.total);
+    assert_true(s.total > initial.total + 60 * 1024);
+}
+
+static void
+test_double_free_panics(void **state)
+{
+    (void)state;
+    void *p = heap_pool_alloc(&pool, 64);
+    heap_pool_free(&pool, p);
+    assert_true(PANICS(heap_pool_free(&pool, p)));
+    char want[64];
+    snprintf(want, sizeof want, "heap: double free of %p", p);
+    assert_string_equal(panic_message, want);
+}
+
+/* A double free after the block merged into its free neighbour. */
+static void
+test_double_free_after_merge(void **state)
+{
+    (void)state;
+    void *a = heap_pool_alloc(&pool, 64), *b = heap_pool_alloc(&pool, 64);
+    void *c = heap_pool_alloc(&pool, 64);
+    heap_pool_free(&pool, a);
+    heap_pool_free(&pool, b); /* b merges into a */
+    assert_true(PANICS(heap_pool_free(&pool, b)));
+    char want[64];
+    snprintf(want, sizeof want, "heap: double free of %p", b);
+    assert_string_equal(panic_message, want);
+    heap_pool_free(&pool, c);
+}
+
+static void
+test_invalid_pointers_panic(void **state)
+{
+    (void)state;
+    int on_stack;
+    char want[64];
+    assert_true(PANICS(heap_pool_free(&pool, &on_stack)));
+    snprintf(want, sizeof want, "heap: free of invalid pointer %p", (void *)&on_stack);
+    assert_string_equal(panic_message, want);
+    char *p = heap_pool_alloc(&pool, 256);
+    memset(p, 0x5C, 256);
+    assert_true(PANICS(heap_pool_free(&pool, p + 64))); /* inside a block */
+    snprintf(want, sizeof want, "heap: free of invalid pointer %p", (void *)(p + 64));
+    assert_string_equal(panic_message, want);
+    assert_true(PANICS(heap_pool_free(&pool, p + 1))); /* misaligned */
+    assert_true(PANICS(heap_pool_realloc(&pool, p + 32, 10)));
+}
+
+/* Writing past the end of a block damages the next header; freeing the
+ * block that overflowed names the damaged header and where it came from. */
+static void
+test_overflow_detected(void **state)
+{
+    (void)state;
+    char *a = heap_pool_alloc(&pool, 48), *b = heap_pool_alloc(&pool, 48);
+    assert_true(b > a);
+    memset(a, 'x', (size_t)(b - a) - 4); /* into b's header, not all of it */
+    char want[128];
+    assert_true(PANICS(heap_pool_free(&pool, a)));
+    snprintf(want, sizeof want,
+             "heap: corrupted block header at %p (overflow from the block at %p?)",
+             (void *)(a + 48), (void *)a);
+    assert_string_equal(panic_message, want);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_initial_figures, setup),
+        cmocka_unit_test_setup(test_alignment, setup),
+        cmocka_unit_test_setup(test_zero_size, setup),
+        cmocka_unit_test_setup(test_zeroed_calloc, setup),
+        cmocka_unit_test_setup(test_realloc_cases, setup),
+        cmocka_unit_test_setup(test_coalescing_orders, setup),
+        cmocka_unit_test_setup(test_out_of_memory, setup),
+        cmocka_unit_test_setup(test_several_regions, setup),
+        cmocka_unit_test_setup(test_double_free_panics, setup),
+        cmocka_unit_test_setup(test_double_free_after_merge, setup),
+        cmocka_unit_test_setup(test_invalid_pointers_panic, setup),
+        cmocka_unit_test_setup(test_overflow_detected, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
