@@ -27,7 +27,21 @@ def qemu_command(image, iso):
     return cmd
 
 
+def attach_terminal():
+    """`meson compile` (1.0) runs ninja with stdin on /dev/null, so the run
+    target would get no keys: take the controlling terminal back."""
+    if os.isatty(0):
+        return
+    try:
+        tty = os.open('/dev/tty', os.O_RDWR)
+    except OSError:
+        return  # no terminal at all (a script, CI): nothing to type with
+    os.dup2(tty, 0)
+    os.close(tty)
+
+
 def main():
+    attach_terminal()
     args = sys.argv[1:]
     iso, gdb = '--iso' in args, '--gdb' in args
     image = [a for a in args if not a.startswith('--')][0]
