@@ -136,6 +136,23 @@ remove_free(struct heap_pool *pool, struct heap_block *b)
     }
 }
 
+/* Take the head block off list [fl][sl]. */
+static struct heap_block *
+pop_head(struct heap_pool *pool, int fl, int sl)
+{
+    struct heap_block *b = pool->lists[fl][sl];
+    pool->lists[fl][sl] = b->next_free;
+    if (b->next_free) {
+        b->next_free->prev_free = NULL;
+    } else {
+        pool->sl_bitmap[fl] &= ~(1u << sl);
+        if (!pool->sl_bitmap[fl]) {
+            pool->fl_bitmap &= ~(1u << fl);
+        }
+    }
+    return b;
+}
+
 /* A free block of at least size (a multiple of 16), taken off its list, or
  * NULL. The O(1) search starts at the class above size's own (unless size
  * is a class bound), so that any list it finds holds only blocks that fit.
@@ -145,46 +162,62 @@ remove_free(struct heap_pool *pool, struct heap_block *b)
 static struct heap_block *
 take_fitting(struct heap_pool *pool, size_t size)
 {
-    size_t search = size;
-    if (search >= (1u << HEAP_FL_SHIFT)) {
-        search += ((size_t)1 << (fls(search) - HEAP_SL_LOG2)) - 1;
-    }
     int fl, sl;
-    struct heap_block *b = NULL;
-    if (search <= HEAP_MAX_BLOCK) {
-        mapping(search, &fl, &sl);
-        uint32_t sl_map = pool->sl_bitmap[fl] & (~0u << sl);
-        if (!sl_map) {
-            uint32_t fl_map = pool->fl_bitmap & (~0u << fl << 1);
-            fl = fl_map ? __builtin_ctz(fl_map) : 0;
-            sl_map = fl_map ? pool->sl_bitmap[fl] : 0;
+    mapping(size, &fl, &sl);
+    struct heap_block *b = pool->lists[fl][sl];
+    if (!b || block_size(b) < size) { /* the own class's head fits often */
+        size_t search = size;
+        if (search >= (1u << HEAP_FL_SHIFT)) {
+            search += ((size_t)1 << (fls(search) - HEAP_SL_LOG2)) - 1;
         }
-        b = sl_map ? pool->lists[fl][__builtin_ctz(sl_map)] : NULL;
-    }
-    if (!b && size <= HEAP_MAX_BLOCK) {
-        mapping(size, &fl, &sl);
-        for (b = pool->lists[fl][sl]; b && block_size(b) < size; b = b->next_free) {
+        b = NULL;
+        if (search <= HEAP_MAX_BLOCK) {
+            mapping(search, &fl, &sl);
+            uint32_t sl_map = pool->sl_bitmap[fl] & (~0u << sl);
+            if (!sl_map) {
+                uint32_t fl_map = pool->fl_bitmap & (~0u << fl << 1);
+                fl = fl_map ? __builtin_ctz(fl_map) : 0;
+                sl_map = fl_map ? pool->sl_bitmap[fl] : 0;
+            }
+            if (sl_map) {
+                sl = __builtin_ctz(sl_map);
+                b = pool->lists[fl][sl];
+            }
         }
-    }
-    if (!b) {
-        return NULL;
+        if (!b) {
+            if (size > HEAP_MAX_BLOCK) {
+                return NULL;
+            }
+            mapping(size, &fl, &sl);
+            for (b = pool->lists[fl][sl]; b && block_size(b) < size; b = b->next_free) {
+            }
+            if (!b) {
+                return NULL;
+            }
+            if (b->canary == canary_of(b) && is_free(b)) {
+                remove_free(pool, b);
+                return b;
+            }
+        }
     }
     if (b->canary != canary_of(b) || !is_free(b)) {
         panic("heap: corrupted block header at %p (overflow from the block before "
               "it?)",
               (void *)b);
     }
-    remove_free(pool, b);
-    return b;
+    return pop_head(pool, fl, sl);
 }
 
-/* Cut b (allocated) down to size, freeing the tail when it can hold a
- * block of its own (merging it with a free block after it). */
+/* Mark b allocated and cut it down to size, freeing the tail when it can
+ * hold a block of its own (merged with a free block after it). */
 static void
 trim(struct heap_pool *pool, struct heap_block *b, size_t size)
 {
     size_t have = block_size(b);
     if (have < size + HEADER + MIN_PAYLOAD) {
+        if (is_free(b)) {
+            set_header(b, b->prev_phys, have, false);
+        }
         return;
     }
     struct heap_block *after = next_phys(b);
@@ -254,7 +287,6 @@ heap_pool_alloc(struct heap_pool *pool, size_t size)
     if (!b) {
         return NULL;
     }
-    set_header(b, b->prev_phys, block_size(b), false);
     pool->used += HEADER + block_size(b);
     pool->live++;
     trim(pool, b, size);

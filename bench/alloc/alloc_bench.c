@@ -1,0 +1,320 @@
+/* Replays fixed allocation traces through one allocator, for
+ * bench/alloc.py.
+ *
+ *   alloc_bench ALLOCATOR TRACE MODE
+ *     ALLOCATOR  sluice (the TLSF pool), glibc, kr (K&R first fit), bump
+ *     TRACE      mixed    8 B - 4 KiB, random lifetimes
+ *                realloc  a buffer grown by realloc, with small neighbours
+ *                small    many small short-lived objects
+ *     MODE       count      replay once (callgrind counts replay())
+ *                time       replay 7 times, each operation timed with the
+ *                           TSC; prints the median and the worst of each
+ *                           operation's fastest run
+ *                footprint  replay once; prints the peak bytes the
+ *                           allocator's memory reached and the peak live
+ *                           bytes requested */
+#include <malloc.h>
+#include <sys/mman.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <x86intrin.h>
+
+#include "heap/pool.h"
+#include "others.h"
+
+#define ARENA   (512u << 20)
+#define MAX_OPS 400000
+#define SLOTS   4096
+#define REPEATS 7
+
+enum {
+    OP_ALLOC,
+    OP_FREE,
+    OP_REALLOC
+};
+
+struct op {
+    uint8_t kind;
+    uint32_t slot, size;
+};
+
+struct allocator {
+    void (*reset)(void);
+    void *(*malloc)(size_t);
+    void (*free)(void *);
+    void *(*realloc)(void *, size_t);
+    size_t (*footprint)(void); /* NULL: tracked from the pointers */
+};
+
+static struct op ops[MAX_OPS];
+static int op_count;
+static void *slots[SLOTS];
+static uint32_t slot_size[SLOTS];
+static unsigned char *arena;
+static uint64_t rng = 88172645463325252ull;
+
+static uint32_t
+rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+static void
+add(int kind, uint32_t slot, uint32_t size)
+{
+    ops[op_count++] = (struct op){(uint8_t)kind, slot, size};
+}
+
+/* Sizes from 8 B to 4 KiB, as many in each power of two. */
+static uint32_t
+mixed_size(void)
+{
+    int shift = 3 + (int)(rnd() % 10);
+    return (1u << shift) + rnd() % (1u << shift);
+}
+
+static void
+trace_mixed(void)
+{
+    uint32_t live[SLOTS], nlive = 0, free_slots[SLOTS], nfree = 0;
+    for (uint32_t s = 0; s < 2000; s++) {
+        free_slots[nfree++] = 1999 - s;
+    }
+    while (op_count < 200000) {
+        if (nlive == 0 || (nfree > 0 && rnd() % 2)) {
+            uint32_t s = free_slots[--nfree];
+            add(OP_ALLOC, s, mixed_size() / 2);
+            live[nlive++] = s;
+        } else {
+            uint32_t i = rnd() % nlive;
+            add(OP_FREE, live[i], 0);
+            free_slots[nfree++] = live[i];
+            live[i] = live[--nlive];
+        }
+    }
+    for (uint32_t i = 0; i < nlive; i++) {
+        add(OP_FREE, live[i], 0);
+    }
+}
+
+static void
+trace_realloc(void)
+{
+    for (int round = 0; round < 20; round++) {
+        uint32_t size = 16, neighbours = 1;
+        add(OP_ALLOC, 0, size);
+        while (size < 256 * 1024) {
+            size += 16 + rnd() % 512;
+            add(OP_REALLOC, 0, size);
+            if (rnd() % 8 == 0 && neighbours < SLOTS) {
+                add(OP_ALLOC, neighbours++, 32);
+            }
+        }
+        add(OP_FREE, 0, 0);
+        for (uint32_t s = 1; s < neighbours; s++) {
+            add(OP_FREE, s, 0);
+        }
+    }
+}
+
+static void
+trace_small(void)
+{
+    uint32_t window = 16, head = 0;
+    for (uint32_t i = 0; op_count < 200000; i++) {
+        if (i >= window) {
+            add(OP_FREE, (i - window) % SLOTS, 0);
+        }
+        add(OP_ALLOC, i % SLOTS, 8 + rnd() % 57);
+        head = i;
+    }
+    for (uint32_t i = head + 1 - window; i <= head; i++) {
+        add(OP_FREE, i % SLOTS, 0);
+    }
+}
+
+/* --- the allocators ---------------------------------------------------- */
+
+static struct heap_pool pool;
+
+static void
+sluice_reset(void)
+{
+    heap_pool_init(&pool);
+    heap_pool_add(&pool, arena, ARENA);
+}
+static void *
+sluice_malloc(size_t n)
+{
+    return heap_pool_alloc(&pool, n);
+}
+static void
+sluice_free(void *p)
+{
+    heap_pool_free(&pool, p);
+}
+static void *
+sluice_realloc(void *p, size_t n)
+{
+    return heap_pool_realloc(&pool, p, n);
+}
+
+static void
+glibc_reset(void)
+{
+}
+static size_t
+glibc_footprint(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.arena + mi.hblkhd;
+}
+
+static void
+kr_reset(void)
+{
+    kr_init(arena, ARENA);
+}
+static void
+bump_reset(void)
+{
+    bump_init(arena, ARENA);
+}
+
+static const struct {
+    const char *name;
+    struct allocator a;
+} allocators[] = {
+    {"sluice", {sluice_reset, sluice_malloc, sluice_free, sluice_realloc, NULL}},
+    {"glibc", {glibc_reset, malloc, free, realloc, glibc_footprint}},
+    {"kr", {kr_reset, kr_malloc, kr_free, kr_realloc, kr_footprint}},
+    {"bump", {bump_reset, bump_malloc, bump_free, bump_realloc, bump_footprint}},
+};
+
+/* One operation; aborts when an allocation fails (the arena is ample). */
+static inline void
+run(const struct allocator *a, const struct op *o)
+{
+    void *p;
+    switch (o->kind) {
+    case OP_ALLOC:
+        p = a->malloc(o->size);
+        break;
+    case OP_REALLOC:
+        p = a->realloc(slots[o->slot], o->size);
+        break;
+    default:
+        a->free(slots[o->slot]);
+        slots[o->slot] = NULL;
+        return;
+    }
+    if (!p) {
+        printf("exhausted after %d operations\n", (int)(o - ops));
+        exit(3);
+    }
+    slots[o->slot] = p;
+    slot_size[o->slot] = o->size;
+}
+
+/* What callgrind measures: the whole trace, nothing else. */
+__attribute__((noinline)) void
+replay(const struct allocator *a)
+{
+    for (int i = 0; i < op_count; i++) {
+        run(a, &ops[i]);
+    }
+}
+
+static int
+compare(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void
+time_ops(const struct allocator *a)
+{
+    static uint64_t best[MAX_OPS], sorted[MAX_OPS];
+    for (int r = 0; r < REPEATS; r++) {
+        a->reset();
+        for (int i = 0; i < op_count; i++) {
+            uint64_t t0 = __rdtsc();
+            run(a, &ops[i]);
+            uint64_t t = __rdtsc() - t0;
+            best[i] = r == 0 || t < best[i] ? t : best[i];
+        }
+    }
+    memcpy(sorted, best, op_count * sizeof best[0]);
+    qsort(sorted, op_count, sizeof sorted[0], compare);
+    printf("median_cycles %llu worst_cycles %llu\n",
+           (unsigned long long)sorted[op_count / 2],
+           (unsigned long long)sorted[op_count - 1]);
+}
+
+static void
+footprint(const struct allocator *a)
+{
+    size_t live = 0, peak_live = 0, peak = 0;
+    for (int i = 0; i < op_count; i++) {
+        const struct op *o = &ops[i];
+        live -= o->kind == OP_ALLOC ? 0 : slots[o->slot] ? slot_size[o->slot] : 0;
+        run(a, o);
+        live += o->kind == OP_FREE ? 0 : o->size;
+        peak_live = live > peak_live ? live : peak_live;
+        size_t now = a->footprint ? a->footprint() : 0;
+        if (!a->footprint && o->kind != OP_FREE) {
+            now = (size_t)((unsigned char *)slots[o->slot] + o->size - arena);
+        }
+        peak = now > peak ? now : peak;
+    }
+    printf("peak_footprint %zu peak_live %zu\n", peak, peak_live);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: alloc_bench ALLOCATOR TRACE MODE\n");
+        return 2;
+    }
+    const struct allocator *a = NULL;
+    for (size_t i = 0; i < sizeof allocators / sizeof allocators[0]; i++) {
+        if (strcmp(argv[1], allocators[i].name) == 0) {
+            a = &allocators[i].a;
+        }
+    }
+    if (strcmp(argv[2], "mixed") == 0) {
+        trace_mixed();
+    } else if (strcmp(argv[2], "realloc") == 0) {
+        trace_realloc();
+    } else if (strcmp(argv[2], "small") == 0) {
+        trace_small();
+    }
+    if (!a || !op_count) {
+        fprintf(stderr, "unknown allocator or trace\n");
+        return 2;
+    }
+    /* From mmap, not malloc: glibc's own figures must not include it. */
+    arena = mmap(NULL, ARENA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (arena == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    memset(arena, 0, ARENA); /* no first-touch page faults while measuring */
+    a->reset();
+    printf("ops %d\n", op_count);
+    if (strcmp(argv[3], "count") == 0) {
+        replay(a);
+    } else if (strcmp(argv[3], "time") == 0) {
+        time_ops(a);
+    } else {
+        footprint(a);
+    }
+    return 0;
+}

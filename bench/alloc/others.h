@@ -1,0 +1,19 @@
+/* The allocators the benchmark compares sluice's pool with. */
+#ifndef BENCH_OTHERS_H
+#define BENCH_OTHERS_H
+
+#include <stddef.h>
+
+void kr_init(void *arena, size_t bytes);
+void *kr_malloc(size_t size);
+void kr_free(void *p);
+void *kr_realloc(void *p, size_t size);
+size_t kr_footprint(void);
+
+void bump_init(void *arena, size_t bytes);
+void *bump_malloc(size_t size);
+void bump_free(void *p);
+void *bump_realloc(void *p, size_t size);
+size_t bump_footprint(void);
+
+#endif
