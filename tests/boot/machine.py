@@ -159,10 +159,13 @@ class Machine:
     def screendump(self, path):
         self.qmp('screendump', filename=os.path.abspath(path), format='png')
 
-    def send_keys(self, text):
-        """Type text, one QMP command per character (see press)."""
+    def send_keys(self, text, gap=0.01):
+        """Type text, one key every gap seconds (see press). QEMU's PS/2
+        keyboard holds 16 bytes, 8 keys: typed faster than a starved vCPU
+        reads them, the device itself drops keys."""
         for ch in text:
             self.press(qcodes_for(ch))
+            time.sleep(gap)
 
     def press(self, names):
         """Press the keys named by their qcodes in order, then release them

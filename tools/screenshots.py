@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Generate the pictures of docs/steps.md and the README.
+
+    tools/screenshots.py [BUILD_ROOT]
+
+Builds each step's image with its preset (under BUILD_ROOT, default
+build-steps/), boots it in QEMU, types what the step needs through QMP and
+saves QEMU's screendump as docs/img/stepN-*.png. The boot tests drive QEMU
+the same way (tests/boot/machine.py), so the pictures show what the tests
+check.
+"""
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'boot'))
+from machine import Machine  # noqa: E402
+
+# (picture, build directory, presets, what to type once the kernel waits)
+STEPS = [
+    ('step1-red', 'minimal', ['minimal.ini'], None),
+    ('step2-blue', 'blue', ['blue.ini'], None),
+    ('step3-console', 'console', ['console.ini'], None),
+    ('step4-keyboard', 'keyboard', ['keyboard.ini'],
+     'echo j\nhelp\necho Hello, World!\n'),
+    ('step5-heap', 'full', [], 'mem\ncolor yellow blue\nmem\n'),
+    ('sluice', 'full', [], 'help\nmem\n'),  # the README's picture
+]
+
+
+def build(build_root, name, presets):
+    d = os.path.join(build_root, name)
+    if not os.path.exists(os.path.join(d, 'build.ninja')):
+        cross = ['--cross-file', 'cross/i686.ini']
+        for p in presets:
+            cross += ['--cross-file', 'cross/' + p]
+        subprocess.run(['meson', 'setup', d] + cross, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    subprocess.run(['meson', 'compile', '-C', d, 'sluice.elf'], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(d, 'sluice.elf')
+
+
+def main():
+    build_root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'build-steps')
+    out = os.path.join(ROOT, 'docs', 'img')
+    os.makedirs(out, exist_ok=True)
+    for picture, name, presets, typed in STEPS:
+        elf = build(build_root, name, presets)
+        with Machine(elf, memory='32M') as m:
+            # Settled: the screen stops changing (the minimal kernels print
+            # nothing anywhere else), or the main loop says it waits.
+            last, deadline = None, time.monotonic() + 20
+            while time.monotonic() < deadline:
+                if typed and 'sluice: waiting for keys\n' in m.debug_log():
+                    break
+                cells = m.cells()
+                if not typed and cells == last and cells[0][1] != 0x07:
+                    break
+                last = cells
+                time.sleep(0.2)
+            if typed:
+                m.send_keys(typed)
+                time.sleep(1.0)
+            path = os.path.join(out, picture + '.png')
+            m.screendump(path)
+            print(os.path.relpath(path, ROOT))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
