@@ -10,7 +10,7 @@ trace and allocator:
 - instructions per operation: valgrind --tool=callgrind, counting only
   replay() (the trace is generated before it); deterministic;
 - the median and the worst operation in TSC cycles, each operation's
-  fastest of 7 replays (callgrind cannot time single operations), and
+  fastest of 51 replays (callgrind cannot time single operations), and
   their ratio;
 - peak footprint / peak live bytes: the highest byte the pool or the K&R
   and bump arenas reached, glibc's arena plus mmapped bytes (mallinfo2).

@@ -15,14 +15,16 @@ import sys
 import time
 
 
-def qemu_command(image, iso):
+def qemu_command(image, iso, display=True):
     # TCG, not KVM: under KVM the VGA window is coalesced MMIO, and a kernel
     # that halts with interrupts off never exits to QEMU to flush it, so the
     # screen would never show what it wrote.
     cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', '128M', '-no-reboot',
            '-debugcon', 'file:debugcon.log', '-serial', 'file:serial.log']
     cmd += ['-cdrom', image] if iso else ['-kernel', image]
-    if not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')):
+    if not display:
+        cmd += ['-display', 'none']
+    elif not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')):
         cmd += ['-display', 'curses']
     return cmd
 
@@ -45,13 +47,15 @@ def main():
     args = sys.argv[1:]
     iso, gdb = '--iso' in args, '--gdb' in args
     image = [a for a in args if not a.startswith('--')][0]
-    cmd = qemu_command(image, iso)
     if not gdb:
+        cmd = qemu_command(image, iso)
         os.execvp(cmd[0], cmd)
-    # QEMU waits, paused, for gdb on localhost:1234; gdb loads the symbols,
-    # connects, and stops at kmain. Quitting gdb stops QEMU.
-    qemu = subprocess.Popen(cmd + ['-S', '-gdb', 'tcp:127.0.0.1:1234',
-                                   '-display', 'none'])
+    # QEMU waits, paused and without a display (the terminal is gdb's), for
+    # gdb on localhost:1234; gdb loads the symbols, connects, and stops at
+    # kmain. Quitting gdb stops QEMU. `monitor sendkey j` in gdb types a key.
+    cmd = qemu_command(image, iso, display=False)
+    qemu = subprocess.Popen(cmd + ['-S', '-gdb', 'tcp:127.0.0.1:1234'],
+                            stdin=subprocess.DEVNULL)
     time.sleep(0.5)
     gdb_cmd = [shutil.which('gdb') or 'gdb', '-q', image,
                '-ex', 'target remote 127.0.0.1:1234',

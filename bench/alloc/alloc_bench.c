@@ -7,7 +7,7 @@
  *                realloc  a buffer grown by realloc, with small neighbours
  *                small    many small short-lived objects
  *     MODE       count      replay once (callgrind counts replay())
- *                time       replay 7 times, each operation timed with the
+ *                time       replay 51 times, each operation timed with the
  *                           TSC; prints the median and the worst of each
  *                           operation's fastest run
  *                footprint  replay once; prints the peak bytes the
@@ -27,7 +27,7 @@
 #define ARENA   (512u << 20)
 #define MAX_OPS 400000
 #define SLOTS   4096
-#define REPEATS 7
+#define REPEATS 51
 
 enum {
     OP_ALLOC,

@@ -1,0 +1,19 @@
+/* Registers a shell command: needs the keyboard and the console gates. */
+#include "irq/irq.h"
+
+#define USES(f) f
+
+static void
+hello(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+}
+
+static const struct shell_command command = {"hello", "", "say nothing", hello};
+
+void
+snippet(void)
+{
+    USES(shell_register)(&command);
+}
