@@ -54,16 +54,7 @@ parse_number(const char *s, int *out)
     return true;
 }
 
-static void
-help_run(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    for (int i = 0; i < command_count; i++) {
-        kprintf("  %-6s %-8s %s\n", commands[i]->name, commands[i]->usage,
-                commands[i]->help);
-    }
-}
+static void help_run(int argc, char **argv);
 
 static void
 clear_run(int argc, char **argv)
@@ -191,12 +182,29 @@ static const struct shell_command builtins[] = {
     {"halt", "", "stop the CPU", halt_run},
 };
 
+#define BUILTIN_COUNT (int)(sizeof builtins / sizeof builtins[0])
+
+/* Command i of all: the built-ins first, then those registered. */
+static const struct shell_command *
+command(int i)
+{
+    return i < BUILTIN_COUNT ? &builtins[i] : commands[i - BUILTIN_COUNT];
+}
+
+static void
+help_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    for (int i = 0; i < BUILTIN_COUNT + command_count; i++) {
+        kprintf("  %-6s %-8s %s\n", command(i)->name, command(i)->usage,
+                command(i)->help);
+    }
+}
+
 void
 shell_init(void)
 {
-    for (unsigned i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
-        shell_register(&builtins[i]);
-    }
     kprintf(PROMPT);
 }
 
@@ -220,9 +228,9 @@ run_line(void)
     if (argc == 0) {
         return;
     }
-    for (int i = 0; i < command_count; i++) {
-        if (strcmp(argv[0], commands[i]->name) == 0) {
-            commands[i]->run(argc, argv);
+    for (int i = 0; i < BUILTIN_COUNT + command_count; i++) {
+        if (strcmp(argv[0], command(i)->name) == 0) {
+            command(i)->run(argc, argv);
             return;
         }
     }

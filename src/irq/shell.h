@@ -5,7 +5,7 @@
 
 #include "irq/kbd_decode.h"
 
-/* Register the built-in commands and print the first prompt. */
+/* Print the first prompt (the built-in commands need no registering). */
 void shell_init(void);
 
 /* Feed one key event: printable keys are echoed into the line, Backspace

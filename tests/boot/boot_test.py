@@ -427,12 +427,13 @@ def unknown(args, cfg, how):
 def help(args, cfg, how):
     """help lists the built-in commands and those of the enabled gates: mem
     only with the heap."""
-    commands = [('mem', '', "show the heap's figures")] if cfg['CONFIG_HEAP'] else []
-    commands += [('help', '', 'list the commands'), ('clear', '', 'clear the screen'),
-                 ('echo', 'TEXT', 'print TEXT'),
-                 ('color', 'FG BG', 'set the text colours and clear'),
-                 ('fault', 'N', 'raise CPU exception N (0-31)'),
-                 ('reboot', '', 'reset the machine'), ('halt', '', 'stop the CPU')]
+    commands = [('help', '', 'list the commands'), ('clear', '', 'clear the screen'),
+                ('echo', 'TEXT', 'print TEXT'),
+                ('color', 'FG BG', 'set the text colours and clear'),
+                ('fault', 'N', 'raise CPU exception N (0-31)'),
+                ('reboot', '', 'reset the machine'), ('halt', '', 'stop the CPU')]
+    if cfg['CONFIG_HEAP']:
+        commands.append(('mem', '', "show the heap's figures"))
     shell_session(args, cfg, 'help', 'help\n', ['> help'] + [
         '  {:<6} {:<8} {}'.format(*c) for c in commands] + ['> '])
 
