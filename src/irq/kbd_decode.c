@@ -1,81 +1,149 @@
+/* Scancode set 1: a key sends its make code when pressed (and again on each
+ * typematic repeat) and make | 0x80 when released; the keys the IBM XT did
+ * not have send 0xE0 first. Pause alone sends E1 1D 45 E1 9D C5 at press
+ * and nothing at release. */
 #include "irq/kbd_decode.h"
 
-#define BREAK_BIT  0x80
-#define PAUSE_TAIL 5 /* E1 is followed by 1D 45 E1 9D C5 */
-#define LAST_PLAIN 0x58
+#define BREAK_BIT 0x80
+#define COUNT(a)  (sizeof(a) / sizeof((a)[0]))
 
-/* What the plain keys type, without and with Shift (0: nothing). The
- * keypad's digits (0x47-0x53) type only with Num Lock on. */
-static const char plain[LAST_PLAIN + 1] = {
-    [0x01] = 27,   [0x02] = '1', [0x03] = '2',  [0x04] = '3',  [0x05] = '4',
-    [0x06] = '5',  [0x07] = '6', [0x08] = '7',  [0x09] = '8',  [0x0A] = '9',
-    [0x0B] = '0',  [0x0C] = '-', [0x0D] = '=',  [0x0E] = '\b', [0x0F] = '\t',
-    [0x10] = 'q',  [0x11] = 'w', [0x12] = 'e',  [0x13] = 'r',  [0x14] = 't',
-    [0x15] = 'y',  [0x16] = 'u', [0x17] = 'i',  [0x18] = 'o',  [0x19] = 'p',
-    [0x1A] = '[',  [0x1B] = ']', [0x1C] = '\n', [0x1E] = 'a',  [0x1F] = 's',
-    [0x20] = 'd',  [0x21] = 'f', [0x22] = 'g',  [0x23] = 'h',  [0x24] = 'j',
-    [0x25] = 'k',  [0x26] = 'l', [0x27] = ';',  [0x28] = '\'', [0x29] = '`',
-    [0x2B] = '\\', [0x2C] = 'z', [0x2D] = 'x',  [0x2E] = 'c',  [0x2F] = 'v',
-    [0x30] = 'b',  [0x31] = 'n', [0x32] = 'm',  [0x33] = ',',  [0x34] = '.',
-    [0x35] = '/',  [0x37] = '*', [0x39] = ' ',  [0x47] = '7',  [0x48] = '8',
-    [0x49] = '9',  [0x4A] = '-', [0x4B] = '4',  [0x4C] = '5',  [0x4D] = '6',
-    [0x4E] = '+',  [0x4F] = '1', [0x50] = '2',  [0x51] = '3',  [0x52] = '0',
-    [0x53] = '.',
+_Static_assert(KBD_KEY_COUNT <= 256, "a key fits in a key_row");
+
+struct key_row {
+    uint8_t key;  /* enum kbd_key; KBD_KEY_NONE for codes no key sends */
+    char plain;   /* what a press types without Shift (0: nothing) */
+    char shifted; /* and with Shift */
 };
 
-static const char shifted[0x3A] = {
-    [0x01] = 27,  [0x02] = '!',  [0x03] = '@',  [0x04] = '#',  [0x05] = '$', [0x06] = '%',
-    [0x07] = '^', [0x08] = '&',  [0x09] = '*',  [0x0A] = '(',  [0x0B] = ')', [0x0C] = '_',
-    [0x0D] = '+', [0x0E] = '\b', [0x0F] = '\t', [0x10] = 'Q',  [0x11] = 'W', [0x12] = 'E',
-    [0x13] = 'R', [0x14] = 'T',  [0x15] = 'Y',  [0x16] = 'U',  [0x17] = 'I', [0x18] = 'O',
-    [0x19] = 'P', [0x1A] = '{',  [0x1B] = '}',  [0x1C] = '\n', [0x1E] = 'A', [0x1F] = 'S',
-    [0x20] = 'D', [0x21] = 'F',  [0x22] = 'G',  [0x23] = 'H',  [0x24] = 'J', [0x25] = 'K',
-    [0x26] = 'L', [0x27] = ':',  [0x28] = '"',  [0x29] = '~',  [0x2B] = '|', [0x2C] = 'Z',
-    [0x2D] = 'X', [0x2E] = 'C',  [0x2F] = 'V',  [0x30] = 'B',  [0x31] = 'N', [0x32] = 'M',
-    [0x33] = '<', [0x34] = '>',  [0x35] = '?',  [0x37] = '*',  [0x39] = ' ',
+/* The make codes without prefix, on a US keyboard. 0x54 is Print Screen
+ * pressed with Alt held (SysRq). */
+static const struct key_row plain_keys[0x59] = {
+    [0x01] = {KBD_KEY_ESC, 27, 27},
+    [0x02] = {KBD_KEY_1, '1', '!'},
+    [0x03] = {KBD_KEY_2, '2', '@'},
+    [0x04] = {KBD_KEY_3, '3', '#'},
+    [0x05] = {KBD_KEY_4, '4', '$'},
+    [0x06] = {KBD_KEY_5, '5', '%'},
+    [0x07] = {KBD_KEY_6, '6', '^'},
+    [0x08] = {KBD_KEY_7, '7', '&'},
+    [0x09] = {KBD_KEY_8, '8', '*'},
+    [0x0A] = {KBD_KEY_9, '9', '('},
+    [0x0B] = {KBD_KEY_0, '0', ')'},
+    [0x0C] = {KBD_KEY_MINUS, '-', '_'},
+    [0x0D] = {KBD_KEY_EQUAL, '=', '+'},
+    [0x0E] = {KBD_KEY_BACKSPACE, '\b', '\b'},
+    [0x0F] = {KBD_KEY_TAB, '\t', '\t'},
+    [0x10] = {KBD_KEY_Q, 'q', 'Q'},
+    [0x11] = {KBD_KEY_W, 'w', 'W'},
+    [0x12] = {KBD_KEY_E, 'e', 'E'},
+    [0x13] = {KBD_KEY_R, 'r', 'R'},
+    [0x14] = {KBD_KEY_T, 't', 'T'},
+    [0x15] = {KBD_KEY_Y, 'y', 'Y'},
+    [0x16] = {KBD_KEY_U, 'u', 'U'},
+    [0x17] = {KBD_KEY_I, 'i', 'I'},
+    [0x18] = {KBD_KEY_O, 'o', 'O'},
+    [0x19] = {KBD_KEY_P, 'p', 'P'},
+    [0x1A] = {KBD_KEY_LBRACKET, '[', '{'},
+    [0x1B] = {KBD_KEY_RBRACKET, ']', '}'},
+    [0x1C] = {KBD_KEY_ENTER, '\n', '\n'},
+    [0x1D] = {KBD_KEY_LCTRL, 0, 0},
+    [0x1E] = {KBD_KEY_A, 'a', 'A'},
+    [0x1F] = {KBD_KEY_S, 's', 'S'},
+    [0x20] = {KBD_KEY_D, 'd', 'D'},
+    [0x21] = {KBD_KEY_F, 'f', 'F'},
+    [0x22] = {KBD_KEY_G, 'g', 'G'},
+    [0x23] = {KBD_KEY_H, 'h', 'H'},
+    [0x24] = {KBD_KEY_J, 'j', 'J'},
+    [0x25] = {KBD_KEY_K, 'k', 'K'},
+    [0x26] = {KBD_KEY_L, 'l', 'L'},
+    [0x27] = {KBD_KEY_SEMICOLON, ';', ':'},
+    [0x28] = {KBD_KEY_APOSTROPHE, '\'', '"'},
+    [0x29] = {KBD_KEY_GRAVE, '`', '~'},
+    [0x2A] = {KBD_KEY_LSHIFT, 0, 0},
+    [0x2B] = {KBD_KEY_BACKSLASH, '\\', '|'},
+    [0x2C] = {KBD_KEY_Z, 'z', 'Z'},
+    [0x2D] = {KBD_KEY_X, 'x', 'X'},
+    [0x2E] = {KBD_KEY_C, 'c', 'C'},
+    [0x2F] = {KBD_KEY_V, 'v', 'V'},
+    [0x30] = {KBD_KEY_B, 'b', 'B'},
+    [0x31] = {KBD_KEY_N, 'n', 'N'},
+    [0x32] = {KBD_KEY_M, 'm', 'M'},
+    [0x33] = {KBD_KEY_COMMA, ',', '<'},
+    [0x34] = {KBD_KEY_DOT, '.', '>'},
+    [0x35] = {KBD_KEY_SLASH, '/', '?'},
+    [0x36] = {KBD_KEY_RSHIFT, 0, 0},
+    [0x37] = {KBD_KEY_KP_STAR, '*', '*'},
+    [0x38] = {KBD_KEY_LALT, 0, 0},
+    [0x39] = {KBD_KEY_SPACE, ' ', ' '},
+    [0x3A] = {KBD_KEY_CAPS_LOCK, 0, 0},
+    [0x3B] = {KBD_KEY_F1, 0, 0},
+    [0x3C] = {KBD_KEY_F2, 0, 0},
+    [0x3D] = {KBD_KEY_F3, 0, 0},
+    [0x3E] = {KBD_KEY_F4, 0, 0},
+    [0x3F] = {KBD_KEY_F5, 0, 0},
+    [0x40] = {KBD_KEY_F6, 0, 0},
+    [0x41] = {KBD_KEY_F7, 0, 0},
+    [0x42] = {KBD_KEY_F8, 0, 0},
+    [0x43] = {KBD_KEY_F9, 0, 0},
+    [0x44] = {KBD_KEY_F10, 0, 0},
+    [0x45] = {KBD_KEY_NUM_LOCK, 0, 0},
+    [0x46] = {KBD_KEY_SCROLL_LOCK, 0, 0},
+    [0x47] = {KBD_KEY_KP_7, '7', '7'},
+    [0x48] = {KBD_KEY_KP_8, '8', '8'},
+    [0x49] = {KBD_KEY_KP_9, '9', '9'},
+    [0x4A] = {KBD_KEY_KP_MINUS, '-', '-'},
+    [0x4B] = {KBD_KEY_KP_4, '4', '4'},
+    [0x4C] = {KBD_KEY_KP_5, '5', '5'},
+    [0x4D] = {KBD_KEY_KP_6, '6', '6'},
+    [0x4E] = {KBD_KEY_KP_PLUS, '+', '+'},
+    [0x4F] = {KBD_KEY_KP_1, '1', '1'},
+    [0x50] = {KBD_KEY_KP_2, '2', '2'},
+    [0x51] = {KBD_KEY_KP_3, '3', '3'},
+    [0x52] = {KBD_KEY_KP_0, '0', '0'},
+    [0x53] = {KBD_KEY_KP_DOT, '.', '.'},
+    [0x54] = {KBD_KEY_PRINT_SCREEN, 0, 0},
+    [0x57] = {KBD_KEY_F11, 0, 0},
+    [0x58] = {KBD_KEY_F12, 0, 0},
 };
 
-void
-kbd_decoder_init(struct kbd_decoder *d)
+/* The make codes after 0xE0. E0 2A and E0 36 (and their breaks) are the
+ * fake shifts some keyboards wrap around the grey keys: no key. E0 46 is
+ * Pause pressed with Ctrl held (Break). */
+static const struct key_row e0_keys[0x5E] = {
+    [0x1C] = {KBD_KEY_KP_ENTER, '\n', '\n'}, [0x1D] = {KBD_KEY_RCTRL, 0, 0},
+    [0x35] = {KBD_KEY_KP_SLASH, '/', '/'},   [0x37] = {KBD_KEY_PRINT_SCREEN, 0, 0},
+    [0x38] = {KBD_KEY_RALT, 0, 0},           [0x46] = {KBD_KEY_PAUSE, 0, 0},
+    [0x47] = {KBD_KEY_HOME, 0, 0},           [0x48] = {KBD_KEY_UP, 0, 0},
+    [0x49] = {KBD_KEY_PAGE_UP, 0, 0},        [0x4B] = {KBD_KEY_LEFT, 0, 0},
+    [0x4D] = {KBD_KEY_RIGHT, 0, 0},          [0x4F] = {KBD_KEY_END, 0, 0},
+    [0x50] = {KBD_KEY_DOWN, 0, 0},           [0x51] = {KBD_KEY_PAGE_DOWN, 0, 0},
+    [0x52] = {KBD_KEY_INSERT, 0, 0},         [0x53] = {KBD_KEY_DELETE, 0, 0},
+    [0x5B] = {KBD_KEY_LGUI, 0, 0},           [0x5C] = {KBD_KEY_RGUI, 0, 0},
+    [0x5D] = {KBD_KEY_MENU, 0, 0},
+};
+
+/* With Num Lock off, the keypad's KP_0-KP_9 and KP_DOT are these keys. */
+static const uint8_t keypad_nav[] = {
+    KBD_KEY_INSERT, KBD_KEY_END,     KBD_KEY_DOWN,   KBD_KEY_PAGE_DOWN,
+    KBD_KEY_LEFT,   KBD_KEY_KP_5,    KBD_KEY_RIGHT,  KBD_KEY_HOME,
+    KBD_KEY_UP,     KBD_KEY_PAGE_UP, KBD_KEY_DELETE,
+};
+
+static const uint8_t pause_seq[] = {0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5};
+
+/* The row of make code code (sent after 0xE0 if e0); key NONE if unknown. */
+static struct key_row
+lookup(bool e0, uint8_t code)
 {
-    *d = (struct kbd_decoder){0};
+    if (e0) {
+        return code < COUNT(e0_keys) ? e0_keys[code] : (struct key_row){0};
+    }
+    return code < COUNT(plain_keys) ? plain_keys[code] : (struct key_row){0};
 }
 
-/* True for the make codes of keys a US 104-key keyboard has. */
-static bool
-known(uint16_t key)
-{
-    if (key <= LAST_PLAIN) {
-        return key != 0 && key != 0x54 && key != 0x55 && key != 0x56;
-    }
-    switch (key) {
-    case KBD_KEY_KP_ENTER:
-    case KBD_KEY_RCTRL:
-    case KBD_KEY_KP_SLASH:
-    case KBD_KEY_PRINT_SCREEN:
-    case KBD_KEY_RALT:
-    case KBD_KEY_BREAK:
-    case KBD_KEY_HOME:
-    case KBD_KEY_UP:
-    case KBD_KEY_PAGE_UP:
-    case KBD_KEY_LEFT:
-    case KBD_KEY_RIGHT:
-    case KBD_KEY_END:
-    case KBD_KEY_DOWN:
-    case KBD_KEY_PAGE_DOWN:
-    case KBD_KEY_INSERT:
-    case KBD_KEY_DELETE:
-    case KBD_KEY_LGUI:
-    case KBD_KEY_RGUI:
-    case KBD_KEY_MENU:
-        return true;
-    }
-    return false;
-}
-
-/* The modifier bit a key holds down, or 0. */
-static uint8_t
-modifier(uint16_t key)
+/* The KBD_MOD_* bit a modifier or lock key holds or toggles, or 0. */
+static uint16_t
+mod_bit(uint8_t key)
 {
     switch (key) {
     case KBD_KEY_LSHIFT:
@@ -90,97 +158,90 @@ modifier(uint16_t key)
         return KBD_MOD_LALT;
     case KBD_KEY_RALT:
         return KBD_MOD_RALT;
+    case KBD_KEY_LGUI:
+        return KBD_MOD_LGUI;
+    case KBD_KEY_RGUI:
+        return KBD_MOD_RGUI;
+    case KBD_KEY_CAPS_LOCK:
+        return KBD_MOD_CAPS;
+    case KBD_KEY_NUM_LOCK:
+        return KBD_MOD_NUM;
+    case KBD_KEY_SCROLL_LOCK:
+        return KBD_MOD_SCROLL;
     }
     return 0;
 }
 
-/* What a key press types given the modifiers, or 0. */
+/* What pressing row's key types under mods. Letters follow Shift xor Caps
+ * Lock and give control codes with Ctrl; the other keys follow Shift. */
 static char
-ascii(uint16_t key, uint8_t mods)
+typed(struct key_row row, uint16_t mods)
 {
-    if (key == KBD_KEY_KP_ENTER) {
-        return '\n';
-    }
-    if (key == KBD_KEY_KP_SLASH) {
-        return '/';
-    }
-    if (key > LAST_PLAIN) {
-        return 0;
-    }
-    if (key >= KBD_KEY_KP_7 && key <= KBD_KEY_KP_DOT && key != KBD_KEY_KP_MINUS &&
-        key != KBD_KEY_KP_PLUS && !(mods & KBD_MOD_NUM)) {
-        return 0; /* Home, arrows, ... on the keypad */
-    }
-    char c = plain[key];
-    if (c >= 'a' && c <= 'z') {
+    bool shift = mods & KBD_MOD_SHIFT;
+    if (row.plain >= 'a' && row.plain <= 'z') {
         if (mods & KBD_MOD_CTRL) {
-            return (char)(c & 0x1F); /* Ctrl+C is 3 */
+            return (char)(row.plain & 0x1F); /* Ctrl+C is 3 */
         }
-        bool upper = !(mods & KBD_MOD_SHIFT) != !(mods & KBD_MOD_CAPS);
-        return upper ? shifted[key] : c;
+        shift = shift != ((mods & KBD_MOD_CAPS) != 0);
     }
-    if ((mods & KBD_MOD_SHIFT) && key < sizeof shifted) {
-        return shifted[key];
-    }
-    return c;
+    return shift ? row.shifted : row.plain;
 }
 
-/* Toggle lock bit on the first make of its key; *held tracks repeats. */
-static void
-toggle_lock(struct kbd_decoder *d, uint8_t bit, bool *held, bool pressed)
+void
+kbd_decoder_init(struct kbd_decoder *d)
 {
-    if (pressed && !*held) {
-        d->mods ^= bit;
-    }
-    *held = pressed;
+    *d = (struct kbd_decoder){0};
 }
 
 bool
 kbd_decode(struct kbd_decoder *d, uint8_t scancode, struct kbd_event *out)
 {
-    if (d->pause_left) {
-        if (--d->pause_left == 0) {
-            *out = (struct kbd_event){KBD_KEY_PAUSE, 0, d->mods, true};
+    if (d->pause_pos > 0) {
+        if (scancode == pause_seq[d->pause_pos]) {
+            if (++d->pause_pos < COUNT(pause_seq)) {
+                return false;
+            }
+            d->pause_pos = 0;
+            *out = (struct kbd_event){KBD_KEY_PAUSE, d->mods, 0, true};
             return true;
         }
+        d->pause_pos = 0; /* not Pause after all: decode this byte afresh */
+    }
+    if (scancode == 0xE1) {
+        d->e0 = false;
+        d->pause_pos = 1;
         return false;
     }
-    switch (scancode) {
-    case 0xE1:
-        d->pause_left = PAUSE_TAIL;
-        d->extended = false;
-        return false;
-    case 0xE0:
-        d->extended = true;
-        return false;
-    case 0x00: /* buffer overrun */
-    case 0xEE: /* echo */
-    case 0xFA: /* ack */
-    case 0xFE: /* resend */
-    case 0xFF: /* error */
-        d->extended = false;
+    if (scancode == 0xE0) {
+        d->e0 = true;
         return false;
     }
     bool pressed = !(scancode & BREAK_BIT);
-    uint16_t key = scancode & ~BREAK_BIT;
-    if (d->extended) {
-        d->extended = false;
-        key |= 0xE000;
-        if (key == 0xE02A || key == 0xE036) {
-            return false; /* fake shifts around extended keys */
+    struct key_row row = lookup(d->e0, scancode & ~BREAK_BIT);
+    d->e0 = false;
+    if (row.key == KBD_KEY_NONE || (row.key == KBD_KEY_PAUSE && !pressed)) {
+        return false; /* and Ctrl+Pause's E0 C6, as Pause has no release */
+    }
+    uint16_t bit = mod_bit(row.key);
+    if (bit & KBD_MOD_LOCKS) {
+        if (pressed && !(d->locks_held & bit)) {
+            d->mods ^= bit; /* a first make, not a repeat */
         }
-    }
-    if (!known(key)) {
-        return false;
-    }
-    uint8_t bit = modifier(key);
-    if (bit) {
+        d->locks_held = pressed ? d->locks_held | bit : d->locks_held & ~bit;
+    } else if (bit) {
+        if (!pressed && !(d->mods & bit)) {
+            /* A stray break; notably 0xAA, which is both Left Shift's
+             * break and the keyboard's self-test reply. */
+            return false;
+        }
         d->mods = pressed ? d->mods | bit : d->mods & ~bit;
-    } else if (key == KBD_KEY_CAPS_LOCK) {
-        toggle_lock(d, KBD_MOD_CAPS, &d->caps_held, pressed);
-    } else if (key == KBD_KEY_NUM_LOCK) {
-        toggle_lock(d, KBD_MOD_NUM, &d->num_held, pressed);
     }
-    *out = (struct kbd_event){key, pressed ? ascii(key, d->mods) : 0, d->mods, pressed};
+    uint16_t key = row.key;
+    char ascii = pressed ? typed(row, d->mods) : 0;
+    if (key >= KBD_KEY_KP_0 && key <= KBD_KEY_KP_DOT && !(d->mods & KBD_MOD_NUM)) {
+        key = keypad_nav[key - KBD_KEY_KP_0];
+        ascii = 0;
+    }
+    *out = (struct kbd_event){key, d->mods, ascii, pressed};
     return true;
 }

@@ -1,90 +1,166 @@
 /* PS/2 scancode set 1 to key events, for a US QWERTY keyboard. A pure state
- * machine, fed one byte at a time, so that it runs on the host too. */
+ * machine, fed one byte from port 0x60 at a time; it touches no hardware, so
+ * it runs on the host too. */
 #ifndef IRQ_KBD_DECODE_H
 #define IRQ_KBD_DECODE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Keys are named by their scancode: the make code for the plain keys,
- * 0xE000 | code for the 0xE0-prefixed ones, and Pause by its sequence. */
+/* The 104 keys of a US keyboard, named by what is printed on them and not
+ * by the scancodes they send. A-Z, 0-9, F1-F12 and KP_0-KP_9 run in order. */
 enum kbd_key {
-    KBD_KEY_ESC = 0x01,
-    KBD_KEY_BACKSPACE = 0x0E,
-    KBD_KEY_TAB = 0x0F,
-    KBD_KEY_ENTER = 0x1C,
-    KBD_KEY_LCTRL = 0x1D,
-    KBD_KEY_A = 0x1E,
-    KBD_KEY_LSHIFT = 0x2A,
-    KBD_KEY_RSHIFT = 0x36,
-    KBD_KEY_KP_STAR = 0x37,
-    KBD_KEY_LALT = 0x38,
-    KBD_KEY_SPACE = 0x39,
-    KBD_KEY_CAPS_LOCK = 0x3A,
-    KBD_KEY_F1 = 0x3B, /* F1-F10 are 0x3B-0x44 */
-    KBD_KEY_NUM_LOCK = 0x45,
-    KBD_KEY_SCROLL_LOCK = 0x46,
-    KBD_KEY_KP_7 = 0x47, /* the keypad runs 0x47-0x53 */
-    KBD_KEY_KP_MINUS = 0x4A,
-    KBD_KEY_KP_PLUS = 0x4E,
-    KBD_KEY_KP_DOT = 0x53,
-    KBD_KEY_F11 = 0x57,
-    KBD_KEY_F12 = 0x58,
-    KBD_KEY_KP_ENTER = 0xE01C,
-    KBD_KEY_RCTRL = 0xE01D,
-    KBD_KEY_KP_SLASH = 0xE035,
-    KBD_KEY_PRINT_SCREEN = 0xE037,
-    KBD_KEY_RALT = 0xE038,
-    KBD_KEY_BREAK = 0xE046, /* Ctrl+Pause */
-    KBD_KEY_HOME = 0xE047,
-    KBD_KEY_UP = 0xE048,
-    KBD_KEY_PAGE_UP = 0xE049,
-    KBD_KEY_LEFT = 0xE04B,
-    KBD_KEY_RIGHT = 0xE04D,
-    KBD_KEY_END = 0xE04F,
-    KBD_KEY_DOWN = 0xE050,
-    KBD_KEY_PAGE_DOWN = 0xE051,
-    KBD_KEY_INSERT = 0xE052,
-    KBD_KEY_DELETE = 0xE053,
-    KBD_KEY_LGUI = 0xE05B,
-    KBD_KEY_RGUI = 0xE05C,
-    KBD_KEY_MENU = 0xE05D,
-    KBD_KEY_PAUSE = 0xE11D,
+    KBD_KEY_NONE, /* never in an event */
+    KBD_KEY_A,
+    KBD_KEY_B,
+    KBD_KEY_C,
+    KBD_KEY_D,
+    KBD_KEY_E,
+    KBD_KEY_F,
+    KBD_KEY_G,
+    KBD_KEY_H,
+    KBD_KEY_I,
+    KBD_KEY_J,
+    KBD_KEY_K,
+    KBD_KEY_L,
+    KBD_KEY_M,
+    KBD_KEY_N,
+    KBD_KEY_O,
+    KBD_KEY_P,
+    KBD_KEY_Q,
+    KBD_KEY_R,
+    KBD_KEY_S,
+    KBD_KEY_T,
+    KBD_KEY_U,
+    KBD_KEY_V,
+    KBD_KEY_W,
+    KBD_KEY_X,
+    KBD_KEY_Y,
+    KBD_KEY_Z,
+    KBD_KEY_0,
+    KBD_KEY_1,
+    KBD_KEY_2,
+    KBD_KEY_3,
+    KBD_KEY_4,
+    KBD_KEY_5,
+    KBD_KEY_6,
+    KBD_KEY_7,
+    KBD_KEY_8,
+    KBD_KEY_9,
+    KBD_KEY_GRAVE,      /* ` ~ */
+    KBD_KEY_MINUS,      /* - _ */
+    KBD_KEY_EQUAL,      /* = + */
+    KBD_KEY_LBRACKET,   /* [ { */
+    KBD_KEY_RBRACKET,   /* ] } */
+    KBD_KEY_BACKSLASH,  /* \ | */
+    KBD_KEY_SEMICOLON,  /* ; : */
+    KBD_KEY_APOSTROPHE, /* ' " */
+    KBD_KEY_COMMA,      /* , < */
+    KBD_KEY_DOT,        /* . > */
+    KBD_KEY_SLASH,      /* / ? */
+    KBD_KEY_ESC,
+    KBD_KEY_TAB,
+    KBD_KEY_BACKSPACE,
+    KBD_KEY_ENTER,
+    KBD_KEY_SPACE,
+    KBD_KEY_F1,
+    KBD_KEY_F2,
+    KBD_KEY_F3,
+    KBD_KEY_F4,
+    KBD_KEY_F5,
+    KBD_KEY_F6,
+    KBD_KEY_F7,
+    KBD_KEY_F8,
+    KBD_KEY_F9,
+    KBD_KEY_F10,
+    KBD_KEY_F11,
+    KBD_KEY_F12,
+    KBD_KEY_LSHIFT,
+    KBD_KEY_RSHIFT,
+    KBD_KEY_LCTRL,
+    KBD_KEY_RCTRL,
+    KBD_KEY_LALT,
+    KBD_KEY_RALT,
+    KBD_KEY_LGUI, /* the Windows keys */
+    KBD_KEY_RGUI,
+    KBD_KEY_MENU,
+    KBD_KEY_CAPS_LOCK,
+    KBD_KEY_NUM_LOCK,
+    KBD_KEY_SCROLL_LOCK,
+    KBD_KEY_PRINT_SCREEN,
+    KBD_KEY_PAUSE,
+    KBD_KEY_INSERT,
+    KBD_KEY_DELETE,
+    KBD_KEY_HOME,
+    KBD_KEY_END,
+    KBD_KEY_PAGE_UP,
+    KBD_KEY_PAGE_DOWN,
+    KBD_KEY_UP,
+    KBD_KEY_DOWN,
+    KBD_KEY_LEFT,
+    KBD_KEY_RIGHT,
+    KBD_KEY_KP_0,
+    KBD_KEY_KP_1,
+    KBD_KEY_KP_2,
+    KBD_KEY_KP_3,
+    KBD_KEY_KP_4,
+    KBD_KEY_KP_5,
+    KBD_KEY_KP_6,
+    KBD_KEY_KP_7,
+    KBD_KEY_KP_8,
+    KBD_KEY_KP_9,
+    KBD_KEY_KP_DOT,
+    KBD_KEY_KP_SLASH,
+    KBD_KEY_KP_STAR,
+    KBD_KEY_KP_MINUS,
+    KBD_KEY_KP_PLUS,
+    KBD_KEY_KP_ENTER,
+    KBD_KEY_COUNT /* every key of an event is below this */
 };
 
-/* Modifier and lock state, as a bit set in kbd_event.mods. */
-#define KBD_MOD_LSHIFT 0x01
-#define KBD_MOD_RSHIFT 0x02
-#define KBD_MOD_LCTRL  0x04
-#define KBD_MOD_RCTRL  0x08
-#define KBD_MOD_LALT   0x10
-#define KBD_MOD_RALT   0x20
-#define KBD_MOD_CAPS   0x40 /* Caps Lock is on */
-#define KBD_MOD_NUM    0x80 /* Num Lock is on */
+/* Modifiers held down and locks turned on, as a bit set in kbd_event.mods. */
+#define KBD_MOD_LSHIFT 0x0001
+#define KBD_MOD_RSHIFT 0x0002
+#define KBD_MOD_LCTRL  0x0004
+#define KBD_MOD_RCTRL  0x0008
+#define KBD_MOD_LALT   0x0010
+#define KBD_MOD_RALT   0x0020
+#define KBD_MOD_LGUI   0x0040
+#define KBD_MOD_RGUI   0x0080
+#define KBD_MOD_CAPS   0x0100 /* Caps Lock is on */
+#define KBD_MOD_NUM    0x0200 /* Num Lock is on */
+#define KBD_MOD_SCROLL 0x0400 /* Scroll Lock is on */
 #define KBD_MOD_SHIFT  (KBD_MOD_LSHIFT | KBD_MOD_RSHIFT)
 #define KBD_MOD_CTRL   (KBD_MOD_LCTRL | KBD_MOD_RCTRL)
+#define KBD_MOD_ALT    (KBD_MOD_LALT | KBD_MOD_RALT)
+#define KBD_MOD_GUI    (KBD_MOD_LGUI | KBD_MOD_RGUI)
+#define KBD_MOD_LOCKS  (KBD_MOD_CAPS | KBD_MOD_NUM | KBD_MOD_SCROLL)
 
+/* A key pressed (or repeated by the keyboard) or released. */
 struct kbd_event {
-    uint16_t key; /* enum kbd_key */
-    char ascii;   /* what the key types (0: nothing, or a release) */
-    uint8_t mods; /* KBD_MOD_* after this key */
-    bool pressed; /* false for a release */
+    uint16_t key;  /* enum kbd_key */
+    uint16_t mods; /* KBD_MOD_*, including this key's own change */
+    char ascii;    /* what a press types, with Ctrl+letter as 1-26; else 0 */
+    bool pressed;  /* false for a release */
 };
 
+/* The decoder's state. Zeroed (or kbd_decoder_init) it is ready, with
+ * nothing held and every lock off. */
 struct kbd_decoder {
-    uint8_t mods;
-    bool extended;            /* the last byte was 0xE0 */
-    uint8_t pause_left;       /* bytes of the Pause sequence still to swallow */
-    bool caps_held, num_held; /* locks toggle on the first make only */
+    bool e0;             /* the last byte was the 0xE0 prefix */
+    uint8_t pause_pos;   /* bytes of E1 1D 45 E1 9D C5 matched so far */
+    uint16_t mods;       /* KBD_MOD_* */
+    uint16_t locks_held; /* lock keys down, so that repeats do not toggle */
 };
 
-/* A decoder with nothing pressed and both locks off. */
+/* Reset d: no prefix pending, no modifier held, every lock off. */
 void kbd_decoder_init(struct kbd_decoder *d);
 
-/* Feed one byte from port 0x60. Returns true and fills *out when it
- * completes a key press or release; prefixes, the Pause sequence's inner
- * bytes, controller replies (0x00, 0xFA, 0xFE, 0xEE, 0xFF), the fake
- * shifts around extended keys and unknown codes produce nothing. */
+/* Feed d one byte read from port 0x60. Returns true and fills *out when the
+ * byte completes a key press or release, false (leaving *out alone) when
+ * it does not: prefixes, the inner bytes of Pause's E1 sequence, the fake
+ * shifts E0 2A/AA/36/B6, controller replies (00 FA FE EE FF, and AA when
+ * Left Shift is up), and codes of keys a US 104-key keyboard lacks. */
 bool kbd_decode(struct kbd_decoder *d, uint8_t scancode, struct kbd_event *out);
 
 #endif
