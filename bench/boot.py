@@ -24,6 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'boot'))
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
+from builddir import ensure  # noqa: E402
 from elfsize import section_sizes  # noqa: E402
 from machine import Machine  # noqa: E402
 
@@ -31,20 +32,9 @@ GATES = ['color-console', 'keyboard', 'heap']
 POLL = 0.005
 
 
-def sh(cmd, **kw):
+def sh(cmd):
     subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.STDOUT, **kw)
-
-
-def build(build_root, name, options):
-    """Set up and build one configuration; returns its sluice.elf."""
-    d = os.path.join(build_root, name)
-    if os.path.exists(os.path.join(d, 'meson-private')):
-        sh(['meson', 'setup', '--reconfigure', d] + options)
-    else:
-        sh(['meson', 'setup', d, '--cross-file', 'cross/i686.ini'] + options)
-    sh(['meson', 'compile', '-C', d, 'sluice.elf'])
-    return os.path.join(d, 'sluice.elf')
+                   stderr=subprocess.STDOUT)
 
 
 def baseline_image(tmp):
@@ -84,8 +74,8 @@ def main():
     for values in itertools.product([False, True], repeat=len(GATES)):
         combo = dict(zip(GATES, values))
         name = '+'.join(g for g in GATES if combo[g]) or 'minimal'
-        elf = build(args.build_root, name,
-                    ['-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()])
+        elf = ensure(os.path.join(args.build_root, name), options=[
+            '-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()])
         sizes[name] = section_sizes(elf)
     minimal = os.path.join(args.build_root, 'minimal', 'sluice.elf')
 

@@ -14,25 +14,17 @@ keys lost when 205 keys are sent as fast as QMP allows.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'boot'))
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+from builddir import ensure  # noqa: E402
 from boot_test import burst_words, send_burst  # noqa: E402
 from machine import COLS, Machine  # noqa: E402
 
 FULL = 'color-console+keyboard+heap'
-
-
-def ensure_build(build):
-    if not os.path.exists(os.path.join(build, 'build.ninja')):
-        subprocess.run(['meson', 'setup', build, '--cross-file', 'cross/i686.ini'],
-                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(['meson', 'compile', '-C', build, 'sluice.elf'], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    return os.path.join(build, 'sluice.elf')
 
 
 def prompt_cell(m):
@@ -49,7 +41,7 @@ def main():
     p.add_argument('--keys', type=int, default=50)
     p.add_argument('--build', default=os.path.join(ROOT, 'build-bench', FULL))
     args = p.parse_args()
-    elf = ensure_build(args.build)
+    elf = ensure(args.build)
 
     latencies, round_trips = [], []
     with Machine(elf) as m:

@@ -10,13 +10,14 @@ the same way (tests/boot/machine.py), so the pictures show what the tests
 check.
 """
 import os
-import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'boot'))
 from machine import Machine  # noqa: E402
+
+from builddir import ensure  # noqa: E402
 
 # (picture, build directory, presets, what to type once the kernel waits)
 STEPS = [
@@ -30,25 +31,12 @@ STEPS = [
 ]
 
 
-def build(build_root, name, presets):
-    d = os.path.join(build_root, name)
-    if not os.path.exists(os.path.join(d, 'build.ninja')):
-        cross = ['--cross-file', 'cross/i686.ini']
-        for p in presets:
-            cross += ['--cross-file', 'cross/' + p]
-        subprocess.run(['meson', 'setup', d] + cross, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-    subprocess.run(['meson', 'compile', '-C', d, 'sluice.elf'], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    return os.path.join(d, 'sluice.elf')
-
-
 def main():
     build_root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'build-steps')
     out = os.path.join(ROOT, 'docs', 'img')
     os.makedirs(out, exist_ok=True)
     for picture, name, presets, typed in STEPS:
-        elf = build(build_root, name, presets)
+        elf = ensure(os.path.join(build_root, name), presets)
         with Machine(elf, memory='32M') as m:
             # Settled: the screen stops changing (the minimal kernels print
             # nothing anywhere else), or the main loop says it waits.
