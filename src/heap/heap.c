@@ -122,8 +122,7 @@ heap_init(const struct multiboot_info *info)
     } else if (info->flags & MULTIBOOT_INFO_MEMORY) {
         add_usable(ONE_MIB, ONE_MIB + (uint64_t)info->mem_upper * 1024);
     } else {
-        panic("heap: the boot loader gave neither a memory map nor mem_upper, "
-              "so there is no RAM to manage");
+        panic("heap: the boot loader gave no memory map and no mem_upper");
     }
     if (region_count == 0) {
         panic("heap: no usable RAM above 1 MiB");

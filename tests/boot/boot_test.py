@@ -514,6 +514,65 @@ def heap_misuse(args, cfg, what, pattern):
         assert_halted(m)
 
 
+MB_INFO_MEMORY, MB_INFO_MMAP = 1 << 0, 1 << 6
+
+
+def boot_with_flags_cleared(args, clear):
+    """Start the kernel, stop at _start and clear bits of the Multiboot info
+    flags (EBX points at them), as a loader that gives less would."""
+    m = Machine(args.elf, memory=MEMORY, gdb=True).start()
+    stub = GdbStub(m.gdb_port)
+    stub.run_to(elf_symbol(args.elf, '_start'))
+    info = stub.register(3)  # EBX
+    flags = int.from_bytes(stub.read_memory(info, 4), 'little')
+    stub.write_memory(info, (flags & ~clear).to_bytes(4, 'little'))
+    stub.detach()
+    return m
+
+
+@scenario
+def heap_no_map(args, cfg, how):
+    """Without a memory map the heap falls back to mem_upper: the banner
+    shows a heap of all of RAM from 1 MiB up but the image and the loader's
+    data, and nothing panics."""
+    with boot_with_flags_cleared(args, MB_INFO_MMAP) as m:
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            lines = boot_lines(cfg)
+            try:
+                wait_lines(m, lines, boot_attr(cfg), 15, 'the banner from mem_upper')
+            finally:
+                shoot(m, args, 'heap-no-map')
+        else:
+            wait_screen(m, painted('', boot_attr(cfg)), 'kernel', 'the boot colour')
+            time.sleep(0.5)
+            if 'PANIC' in m.debug_log():
+                raise MachineError('panicked: ' + m.debug_log())
+
+
+@scenario
+def heap_no_memory(args, cfg, how):
+    """With neither a memory map nor mem_upper the heap refuses clearly."""
+    message = 'heap: the boot loader gave no memory map and no mem_upper'
+    with boot_with_flags_cleared(args, MB_INFO_MMAP | MB_INFO_MEMORY) as m:
+        report = re.compile(r'PANIC: ' + re.escape(message) +
+                            r' \(at src/heap/heap\.c:\d+\)\n')
+        m.wait_until(lambda m: report.search(m.debug_log()), 15,
+                     'the refusal on the debug port')
+        try:
+            if cfg['CONFIG_COLOR_CONSOLE']:
+                wait_lines(m, [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR),
+                               ('', 0), (' ' + message, PANIC_ATTR), ('', 0),
+                               (re.compile(r' at src/heap/heap\.c:\d+'), PANIC_ATTR),
+                               ('', 0), (' The system is halted.', PANIC_ATTR)],
+                           PANIC_ATTR, 15, 'the panic screen')
+            else:
+                wait_screen(m, painted(report.search(m.debug_log()).group(0)[:-1],
+                                       PANIC_ATTR), 'kernel', 'the red report')
+        finally:
+            shoot(m, args, 'heap-no-memory')
+        assert_halted(m)
+
+
 @scenario
 def heap_double_free(args, cfg, how):
     """kfree of a block already freed panics, naming it."""

@@ -273,6 +273,19 @@ class GdbStub:
         if reply != 'OK':
             raise MachineError('gdb stub refused to write register: ' + reply)
 
+    def register(self, number):
+        """A register by gdb's i386 numbering (see set_register)."""
+        at = number * 8
+        return int.from_bytes(bytes.fromhex(self.command('g')[at:at + 8]), 'little')
+
+    def read_memory(self, addr, size):
+        return bytes.fromhex(self.command('m{:x},{:x}'.format(addr, size)))
+
+    def write_memory(self, addr, data):
+        reply = self.command('M{:x},{:x}:{}'.format(addr, len(data), data.hex()))
+        if reply != 'OK':
+            raise MachineError('gdb stub refused to write memory: ' + reply)
+
     def detach(self):
         self.command('D')
         self.sock.close()
