@@ -7,10 +7,12 @@
  * zero-size allocated sentinel ends every region, so that no block merges
  * across one. A free block keeps its free-list links in its payload. */
 struct heap_block {
+    uintptr_t canary;             /* CANARY ^ the header's address: first, so
+                                     that an overflow from the block before
+                                     reaches it before anything else */
     struct heap_block *prev_phys; /* the block just before, or NULL */
     size_t size;                  /* payload bytes | FREE */
-    uintptr_t canary;             /* CANARY mixed with the three fields */
-    uintptr_t unused;             /* keeps the header 16-aligned on i686 */
+    uintptr_t list;               /* free blocks: the list they are on */
     /* payload: free blocks only */
     struct heap_block *next_free, *prev_free;
 };
@@ -38,7 +40,7 @@ is_free(const struct heap_block *b)
 static uintptr_t
 canary_of(const struct heap_block *b)
 {
-    return CANARY ^ (uintptr_t)b ^ b->size ^ (uintptr_t)b->prev_phys;
+    return CANARY ^ (uintptr_t)b;
 }
 
 /* Write a block's header (and its canary). */
@@ -104,6 +106,7 @@ insert_free(struct heap_pool *pool, struct heap_block *b)
 {
     int fl, sl;
     mapping(block_size(b), &fl, &sl);
+    b->list = (uintptr_t)(fl * HEAP_SL_COUNT + sl);
     struct heap_block *head = pool->lists[fl][sl];
     b->next_free = head;
     b->prev_free = NULL;
@@ -118,8 +121,7 @@ insert_free(struct heap_pool *pool, struct heap_block *b)
 static void
 remove_free(struct heap_pool *pool, struct heap_block *b)
 {
-    int fl, sl;
-    mapping(block_size(b), &fl, &sl);
+    int fl = (int)(b->list / HEAP_SL_COUNT), sl = (int)(b->list % HEAP_SL_COUNT);
     if (b->prev_free) {
         b->prev_free->next_free = b->next_free;
     } else {
@@ -266,11 +268,12 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
         return heap_pool_add(pool, (void *)start, piece) &&
                (heap_pool_add(pool, (void *)(start + piece), end - start - piece), true);
     }
-    if (pool->region_count == HEAP_MAX_REGIONS) {
-        return false;
+    if (pool->total == 0 || start < pool->lowest) {
+        pool->lowest = start;
     }
-    pool->regions[pool->region_count].start = start;
-    pool->regions[pool->region_count++].end = end;
+    if (end > pool->highest) {
+        pool->highest = end;
+    }
     struct heap_block *first = (struct heap_block *)start;
     set_header(first, NULL, end - start - 2 * HEADER, true);
     set_header(next_phys(first), first, 0, false); /* the sentinel */
@@ -344,12 +347,12 @@ static struct heap_block *
 live_block(const struct heap_pool *pool, void *p)
 {
     uintptr_t a = (uintptr_t)p;
-    bool inside = false;
-    for (int i = 0; i < pool->region_count; i++) {
-        inside |= a >= pool->regions[i].start + HEADER && a < pool->regions[i].end;
-    }
     struct heap_block *b = block_of(p);
-    if (!inside || a % HEAP_ALIGN || b->canary != canary_of(b)) {
+    /* Within the regions' bounds, aligned, with a header whose canary
+     * holds: only the pool writes those. Outside every region a pointer
+     * fails the first test; in a gap between regions, the canary. */
+    if (a < pool->lowest + HEADER || a >= pool->highest || a % HEAP_ALIGN ||
+        b->canary != canary_of(b)) {
         panic("heap: free of invalid pointer %p", p);
     }
     if (is_free(b)) {

@@ -18,13 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HEAP_ALIGN       16
-#define HEAP_SL_LOG2     4 /* 16 size classes per power of two */
-#define HEAP_SL_COUNT    (1 << HEAP_SL_LOG2)
-#define HEAP_FL_SHIFT    8          /* below 256 bytes: 16 linear classes of 16 */
-#define HEAP_FL_COUNT    24         /* classes up to HEAP_MAX_BLOCK */
-#define HEAP_MAX_BLOCK   (1u << 30) /* larger regions are added in pieces */
-#define HEAP_MAX_REGIONS 32
+#define HEAP_ALIGN     16
+#define HEAP_SL_LOG2   4 /* 16 size classes per power of two */
+#define HEAP_SL_COUNT  (1 << HEAP_SL_LOG2)
+#define HEAP_FL_SHIFT  8          /* below 256 bytes: 16 linear classes of 16 */
+#define HEAP_FL_COUNT  24         /* classes up to HEAP_MAX_BLOCK */
+#define HEAP_MAX_BLOCK (1u << 30) /* larger regions are added in pieces */
 
 struct heap_stats {
     size_t total;            /* bytes managed: every block with its header */
@@ -40,10 +39,7 @@ struct heap_pool {
     uint32_t fl_bitmap;                /* bit f: some list of class f is not empty */
     uint32_t sl_bitmap[HEAP_FL_COUNT]; /* bit s: list [f][s] is not empty */
     struct heap_block *lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
-    struct {
-        uintptr_t start, end;
-    } regions[HEAP_MAX_REGIONS];
-    int region_count;
+    uintptr_t lowest, highest; /* bounds of all regions, a quick first check */
     size_t total, used, live;
 };
 
@@ -52,7 +48,7 @@ void heap_pool_init(struct heap_pool *pool);
 
 /* Manage [mem, mem + bytes) too (aligned inwards to 16 bytes; pieces of at
  * most HEAP_MAX_BLOCK). Returns false, adding nothing, when too small to
- * hold a block, or when the pool already has HEAP_MAX_REGIONS regions. */
+ * hold a block. */
 bool heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes);
 
 /* size bytes, 16-byte aligned, or NULL when no free block fits. size 0
