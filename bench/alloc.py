@@ -5,8 +5,10 @@ first-fit free list and a bump allocator, on three fixed traces.
     bench/alloc.py
 
 Builds bench/alloc/alloc_bench.c 32-bit (gcc -m32 -O2, from gcc-multilib),
-so that the pool's headers are the kernel's 16 bytes, and reports per
-trace and allocator:
+so that the pool's headers are the kernel's 16 bytes, and not as a
+position-independent executable, since the kernel is not one either (glibc
+is measured as it ships, a shared library). Reports per trace and
+allocator:
 - instructions per operation: valgrind --tool=callgrind, counting only
   replay() (the trace is generated before it); deterministic;
 - the median and the worst operation in TSC cycles, each operation's
@@ -51,7 +53,8 @@ def build(tmp):
         f.write(PANIC)
     exe = os.path.join(tmp, 'alloc_bench')
     alloc = os.path.join(ROOT, 'bench', 'alloc')
-    subprocess.run(['gcc', '-m32', '-O2', '-I', os.path.join(ROOT, 'src'), '-I', alloc,
+    subprocess.run(['gcc', '-m32', '-O2', '-fno-pie', '-no-pie',
+                    '-I', os.path.join(ROOT, 'src'), '-I', alloc,
                     os.path.join(alloc, 'alloc_bench.c'), os.path.join(alloc, 'others.c'),
                     os.path.join(ROOT, 'src', 'heap', 'pool.c'), panic, '-o', exe],
                    check=True)
@@ -86,7 +89,7 @@ def main():
                 rows[trace, a] = count
                 rows[trace, a].update(run(exe, a, trace, 'time', tmp))
                 rows[trace, a].update(run(exe, a, trace, 'footprint', tmp))
-    print('## Allocator traces (32-bit, gcc -O2; instructions by callgrind)\n')
+    print('## Allocator traces (32-bit, gcc -O2, not PIE; instructions by callgrind)\n')
     for trace, what in TRACES.items():
         print('### {}: {}\n'.format(trace, what))
         print('| allocator | instructions/op | median op (cycles) | worst op (cycles) '

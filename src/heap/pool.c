@@ -44,12 +44,19 @@ canary_of(const struct heap_block *b)
 }
 
 /* Write a block's header (and its canary). */
-static void
+static inline __attribute__((always_inline)) void
 set_header(struct heap_block *b, struct heap_block *prev, size_t size, bool free)
 {
     b->prev_phys = prev;
     b->size = size | (free ? FREE_BIT : 0);
     b->canary = canary_of(b);
+}
+
+/* Change an existing header's size and state (its canary stays). */
+static inline __attribute__((always_inline)) void
+set_size(struct heap_block *b, size_t size, bool free)
+{
+    b->size = size | (free ? FREE_BIT : 0);
 }
 
 static void *
@@ -71,7 +78,7 @@ next_phys(struct heap_block *b)
 }
 
 /* A neighbour whose header fails its canary: an overflow got there. */
-static void
+static inline __attribute__((always_inline)) void
 check_neighbour(struct heap_block *b, struct heap_block *from)
 {
     if (b->canary != canary_of(b)) {
@@ -88,7 +95,7 @@ fls(size_t x)
 }
 
 /* The class [*fl][*sl] whose blocks have sizes from the class's bound up. */
-static void
+static inline __attribute__((always_inline)) void
 mapping(size_t size, int *fl, int *sl)
 {
     if (size < (1u << HEAP_FL_SHIFT)) {
@@ -101,7 +108,7 @@ mapping(size_t size, int *fl, int *sl)
     *fl = f - HEAP_FL_SHIFT + 1;
 }
 
-static void
+static inline __attribute__((always_inline)) void
 insert_free(struct heap_pool *pool, struct heap_block *b)
 {
     int fl, sl;
@@ -118,7 +125,7 @@ insert_free(struct heap_pool *pool, struct heap_block *b)
     pool->sl_bitmap[fl] |= 1u << sl;
 }
 
-static void
+static inline __attribute__((always_inline)) void
 remove_free(struct heap_pool *pool, struct heap_block *b)
 {
     int fl = (int)(b->list / HEAP_SL_COUNT), sl = (int)(b->list % HEAP_SL_COUNT);
@@ -139,7 +146,7 @@ remove_free(struct heap_pool *pool, struct heap_block *b)
 }
 
 /* Take the head block off list [fl][sl]. */
-static struct heap_block *
+static inline __attribute__((always_inline)) struct heap_block *
 pop_head(struct heap_pool *pool, int fl, int sl)
 {
     struct heap_block *b = pool->lists[fl][sl];
@@ -161,36 +168,26 @@ pop_head(struct heap_pool *pool, int fl, int sl)
  * When that finds nothing, size's own list may still hold a block that is
  * big enough: only then is that one list walked, so that an allocation
  * fails only when no free block fits at all. */
-static struct heap_block *
+static inline __attribute__((always_inline)) struct heap_block *
 take_fitting(struct heap_pool *pool, size_t size)
 {
+    if (size > HEAP_MAX_BLOCK) {
+        return NULL;
+    }
     int fl, sl;
     mapping(size, &fl, &sl);
     struct heap_block *b = pool->lists[fl][sl];
-    if (!b || block_size(b) < size) { /* the own class's head fits often */
-        size_t search = size;
-        if (search >= (1u << HEAP_FL_SHIFT)) {
-            search += ((size_t)1 << (fls(search) - HEAP_SL_LOG2)) - 1;
+    if (!b || block_size(b) < size) {
+        /* Every block in a class above size's own fits: search from there. */
+        uint32_t sl_map =
+            sl + 1 < HEAP_SL_COUNT ? pool->sl_bitmap[fl] & (~0u << (sl + 1)) : 0;
+        if (!sl_map) {
+            uint32_t fl_map = pool->fl_bitmap & (~0u << fl << 1);
+            fl = fl_map ? __builtin_ctz(fl_map) : fl;
+            sl_map = fl_map ? pool->sl_bitmap[fl] : 0;
         }
-        b = NULL;
-        if (search <= HEAP_MAX_BLOCK) {
-            mapping(search, &fl, &sl);
-            uint32_t sl_map = pool->sl_bitmap[fl] & (~0u << sl);
-            if (!sl_map) {
-                uint32_t fl_map = pool->fl_bitmap & (~0u << fl << 1);
-                fl = fl_map ? __builtin_ctz(fl_map) : 0;
-                sl_map = fl_map ? pool->sl_bitmap[fl] : 0;
-            }
-            if (sl_map) {
-                sl = __builtin_ctz(sl_map);
-                b = pool->lists[fl][sl];
-            }
-        }
-        if (!b) {
-            if (size > HEAP_MAX_BLOCK) {
-                return NULL;
-            }
-            mapping(size, &fl, &sl);
+        if (!sl_map) {
+            /* Nothing above: size's own list may still hold a big enough block. */
             for (b = pool->lists[fl][sl]; b && block_size(b) < size; b = b->next_free) {
             }
             if (!b) {
@@ -200,6 +197,9 @@ take_fitting(struct heap_pool *pool, size_t size)
                 remove_free(pool, b);
                 return b;
             }
+        } else {
+            sl = __builtin_ctz(sl_map);
+            b = pool->lists[fl][sl];
         }
     }
     if (b->canary != canary_of(b) || !is_free(b)) {
@@ -211,35 +211,36 @@ take_fitting(struct heap_pool *pool, size_t size)
 }
 
 /* Mark b allocated and cut it down to size, freeing the tail when it can
- * hold a block of its own (merged with a free block after it). */
-static void
-trim(struct heap_pool *pool, struct heap_block *b, size_t size)
+ * hold a block of its own (merged with a free block after it, if that may
+ * be free). Returns the bytes given back (0 if nothing was cut). */
+static inline __attribute__((always_inline)) size_t
+trim(struct heap_pool *pool, struct heap_block *b, size_t size, bool after_may_be_free)
 {
     size_t have = block_size(b);
     if (have < size + HEADER + MIN_PAYLOAD) {
         if (is_free(b)) {
-            set_header(b, b->prev_phys, have, false);
+            set_size(b, have, false);
         }
-        return;
+        return 0;
     }
     struct heap_block *after = next_phys(b);
-    set_header(b, b->prev_phys, size, false);
+    set_size(b, size, false);
     struct heap_block *tail = next_phys(b);
     size_t tail_size = have - size - HEADER;
-    if (is_free(after)) {
+    if (after_may_be_free && is_free(after)) {
         remove_free(pool, after);
         tail_size += HEADER + block_size(after);
         after = next_phys(after);
     }
     set_header(tail, b, tail_size, true);
-    set_header(after, tail, block_size(after), is_free(after));
+    after->prev_phys = tail;
     insert_free(pool, tail);
-    pool->used -= have - size;
+    return have - size;
 }
 
 /* Round a request up to a payload size: a multiple of 16, at least 16;
  * 0 when it is too large to ever fit. */
-static size_t
+static inline __attribute__((always_inline)) size_t
 payload_size(size_t size)
 {
     if (size > HEAP_MAX_BLOCK) {
@@ -268,12 +269,11 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
         return heap_pool_add(pool, (void *)start, piece) &&
                (heap_pool_add(pool, (void *)(start + piece), end - start - piece), true);
     }
-    if (pool->total == 0 || start < pool->lowest) {
-        pool->lowest = start;
+    uintptr_t last = pool->total ? pool->first + pool->span : end;
+    if (pool->total == 0 || start + HEADER < pool->first) {
+        pool->first = start + HEADER;
     }
-    if (end > pool->highest) {
-        pool->highest = end;
-    }
+    pool->span = (end > last ? end : last) - pool->first;
     struct heap_block *first = (struct heap_block *)start;
     set_header(first, NULL, end - start - 2 * HEADER, true);
     set_header(next_phys(first), first, 0, false); /* the sentinel */
@@ -290,9 +290,9 @@ heap_pool_alloc(struct heap_pool *pool, size_t size)
     if (!b) {
         return NULL;
     }
+    trim(pool, b, size, false); /* a free block has no free neighbour */
     pool->used += HEADER + block_size(b);
     pool->live++;
-    trim(pool, b, size);
     return payload(b);
 }
 
@@ -319,12 +319,12 @@ heap_pool_alloc_aligned(struct heap_pool *pool, size_t size, size_t align)
     struct heap_block *after = next_phys(b);
     size_t gap = (uintptr_t)a - (uintptr_t)payload(b);
     set_header(a, b, block_size(b) - gap - HEADER, false);
-    set_header(after, a, block_size(after), is_free(after));
-    set_header(b, b->prev_phys, gap, true);
+    after->prev_phys = a;
+    set_size(b, gap, true);
     insert_free(pool, b);
+    trim(pool, a, size, false);
     pool->used += HEADER + block_size(a);
     pool->live++;
-    trim(pool, a, size);
     return (void *)p;
 }
 
@@ -343,16 +343,16 @@ heap_pool_calloc(struct heap_pool *pool, size_t n, size_t size)
 
 /* The block behind a pointer the caller says is allocated; panics if the
  * pool never gave it out or it was freed already. */
-static struct heap_block *
+static inline __attribute__((always_inline)) struct heap_block *
 live_block(const struct heap_pool *pool, void *p)
 {
     uintptr_t a = (uintptr_t)p;
     struct heap_block *b = block_of(p);
     /* Within the regions' bounds, aligned, with a header whose canary
      * holds: only the pool writes those. Outside every region a pointer
-     * fails the first test; in a gap between regions, the canary. */
-    if (a < pool->lowest + HEADER || a >= pool->highest || a % HEAP_ALIGN ||
-        b->canary != canary_of(b)) {
+     * fails the first test; in a gap between regions (in the kernel: the
+     * loader's data and reserved RAM), the canary. */
+    if (a - pool->first >= pool->span || a % HEAP_ALIGN || b->canary != canary_of(b)) {
         panic("heap: free of invalid pointer %p", p);
     }
     if (is_free(b)) {
@@ -389,11 +389,11 @@ heap_pool_free(struct heap_pool *pool, void *p)
         size += HEADER + block_size(prev);
         /* b's header stays behind in prev's payload, still valid and
          * marked free: a second free of p is still seen as one. */
-        set_header(b, prev, block_size(b), true);
+        set_size(b, block_size(b), true);
         b = prev;
     }
-    set_header(b, b->prev_phys, size, true);
-    set_header(after, b, block_size(after), is_free(after));
+    set_size(b, size, true);
+    after->prev_phys = b;
     insert_free(pool, b);
 }
 
@@ -418,13 +418,13 @@ heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
     if (want > have && is_free(after) && have + HEADER + block_size(after) >= want) {
         remove_free(pool, after);
         pool->used += HEADER + block_size(after);
-        set_header(b, b->prev_phys, have + HEADER + block_size(after), false);
+        set_size(b, have + HEADER + block_size(after), false);
         struct heap_block *next = next_phys(b);
-        set_header(next, b, block_size(next), is_free(next));
+        next->prev_phys = b;
         have = block_size(b);
     }
     if (want <= have) {
-        trim(pool, b, want);
+        pool->used -= trim(pool, b, want, true);
         return p;
     }
     void *q = heap_pool_alloc(pool, size);

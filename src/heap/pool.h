@@ -39,7 +39,7 @@ struct heap_pool {
     uint32_t fl_bitmap;                /* bit f: some list of class f is not empty */
     uint32_t sl_bitmap[HEAP_FL_COUNT]; /* bit s: list [f][s] is not empty */
     struct heap_block *lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
-    uintptr_t lowest, highest; /* bounds of all regions, a quick first check */
+    uintptr_t first, span; /* every payload lies in [first, first + span) */
     size_t total, used, live;
 };
 
