@@ -2,14 +2,15 @@
  * bench/alloc.py.
  *
  *   alloc_bench ALLOCATOR TRACE MODE
- *     ALLOCATOR  sluice (the TLSF pool), glibc, kr (K&R first fit), bump
+ *     ALLOCATOR  sluice (the TLSF pool), glibc, kr (K&R first fit),
+ *                best (exhaustive best fit), bump
  *     TRACE      mixed    8 B - 4 KiB, random lifetimes
  *                realloc  a buffer grown by realloc, with small neighbours
  *                small    many small short-lived objects
- *     MODE       count      replay once (callgrind counts replay())
- *                time       replay 51 times, each operation timed with the
- *                           TSC; prints the median and the worst of each
- *                           operation's fastest run
+ *     MODE       count      replay once, each operation one call of
+ *                           replay_op(): callgrind run with
+ *                           --dump-after=replay_op writes one part of
+ *                           costs per operation
  *                footprint  replay once; prints the peak bytes the
  *                           allocator's memory reached and the peak live
  *                           bytes requested */
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <x86intrin.h>
 
 #include "heap/pool.h"
 #include "others.h"
@@ -27,7 +27,6 @@
 #define ARENA   (512u << 20)
 #define MAX_OPS 400000
 #define SLOTS   4096
-#define REPEATS 51
 
 enum {
     OP_ALLOC,
@@ -74,7 +73,7 @@ add(int kind, uint32_t slot, uint32_t size)
 static uint32_t
 mixed_size(void)
 {
-    int shift = 3 + (int)(rnd() % 10);
+    int shift = 3 + (int)(rnd() % 9); /* 8-15, ..., 2048-4095 */
     return (1u << shift) + rnd() % (1u << shift);
 }
 
@@ -88,7 +87,7 @@ trace_mixed(void)
     while (op_count < 200000) {
         if (nlive == 0 || (nfree > 0 && rnd() % 2)) {
             uint32_t s = free_slots[--nfree];
-            add(OP_ALLOC, s, mixed_size() / 2);
+            add(OP_ALLOC, s, mixed_size());
             live[nlive++] = s;
         } else {
             uint32_t i = rnd() % nlive;
@@ -193,12 +192,14 @@ static const struct {
     {"sluice", {sluice_reset, sluice_malloc, sluice_free, sluice_realloc, NULL}},
     {"glibc", {glibc_reset, malloc, free, realloc, glibc_footprint}},
     {"kr", {kr_reset, kr_malloc, kr_free, kr_realloc, kr_footprint}},
+    {"best", {kr_reset, best_malloc, kr_free, best_realloc, kr_footprint}},
     {"bump", {bump_reset, bump_malloc, bump_free, bump_realloc, bump_footprint}},
 };
 
-/* One operation; aborts when an allocation fails (the arena is ample). */
-static inline void
-run(const struct allocator *a, const struct op *o)
+/* One operation; aborts when an allocation fails (the arena is ample).
+ * Never inlined: callgrind dumps the costs of each call on its own. */
+__attribute__((noinline)) void
+replay_op(const struct allocator *a, const struct op *o)
 {
     void *p;
     switch (o->kind) {
@@ -221,42 +222,6 @@ run(const struct allocator *a, const struct op *o)
     slot_size[o->slot] = o->size;
 }
 
-/* What callgrind measures: the whole trace, nothing else. */
-__attribute__((noinline)) void
-replay(const struct allocator *a)
-{
-    for (int i = 0; i < op_count; i++) {
-        run(a, &ops[i]);
-    }
-}
-
-static int
-compare(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
-}
-
-static void
-time_ops(const struct allocator *a)
-{
-    static uint64_t best[MAX_OPS], sorted[MAX_OPS];
-    for (int r = 0; r < REPEATS; r++) {
-        a->reset();
-        for (int i = 0; i < op_count; i++) {
-            uint64_t t0 = __rdtsc();
-            run(a, &ops[i]);
-            uint64_t t = __rdtsc() - t0;
-            best[i] = r == 0 || t < best[i] ? t : best[i];
-        }
-    }
-    memcpy(sorted, best, op_count * sizeof best[0]);
-    qsort(sorted, op_count, sizeof sorted[0], compare);
-    printf("median_cycles %llu worst_cycles %llu\n",
-           (unsigned long long)sorted[op_count / 2],
-           (unsigned long long)sorted[op_count - 1]);
-}
-
 static void
 footprint(const struct allocator *a)
 {
@@ -264,7 +229,7 @@ footprint(const struct allocator *a)
     for (int i = 0; i < op_count; i++) {
         const struct op *o = &ops[i];
         live -= o->kind == OP_ALLOC ? 0 : slots[o->slot] ? slot_size[o->slot] : 0;
-        run(a, o);
+        replay_op(a, o);
         live += o->kind == OP_FREE ? 0 : o->size;
         peak_live = live > peak_live ? live : peak_live;
         size_t now = a->footprint ? a->footprint() : 0;
@@ -310,9 +275,9 @@ main(int argc, char **argv)
     a->reset();
     printf("ops %d\n", op_count);
     if (strcmp(argv[3], "count") == 0) {
-        replay(a);
-    } else if (strcmp(argv[3], "time") == 0) {
-        time_ops(a);
+        for (int i = 0; i < op_count; i++) {
+            replay_op(a, &ops[i]);
+        }
     } else {
         footprint(a);
     }

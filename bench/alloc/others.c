@@ -1,7 +1,9 @@
 /* The allocators sluice's pool is compared with, each over its own arena:
  * a K&R-style first-fit free list (The C Programming Language, 8.7: a
- * circular list in address order, coalescing on free) and a bump pointer
- * whose free does nothing. */
+ * circular list in address order, coalescing on free), the same list
+ * searched whole for the best fit (slow, but the classic reference for
+ * how little a placement policy can fragment), and a bump pointer whose
+ * free does nothing. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -63,11 +65,12 @@ kr_free(void *ap)
     freep = p;
 }
 
-/* Ask the arena for at least nu more units, as morecore asks sbrk. */
+/* Ask the arena for nu more units (at least least_units), as morecore asks
+ * sbrk. */
 static header *
-morecore(size_t nu)
+morecore(size_t nu, size_t least_units)
 {
-    nu = nu < 1024 ? 1024 : nu;
+    nu = nu < least_units ? least_units : nu;
     if ((size_t)(kr_end - kr_brk) < nu * sizeof(header)) {
         return NULL;
     }
@@ -78,15 +81,23 @@ morecore(size_t nu)
     return freep;
 }
 
+/* The units a request of nbytes takes, its header included; starts the
+ * free list on first use. */
+static size_t
+units_for(size_t nbytes)
+{
+    if (!freep) {
+        base.s.next = freep = &base;
+        base.s.units = 0;
+    }
+    return (nbytes + sizeof(header) - 1) / sizeof(header) + 1;
+}
+
 void *
 kr_malloc(size_t nbytes)
 {
-    size_t nunits = (nbytes + sizeof(header) - 1) / sizeof(header) + 1;
+    size_t nunits = units_for(nbytes);
     header *prevp = freep;
-    if (!prevp) {
-        base.s.next = freep = prevp = &base;
-        base.s.units = 0;
-    }
     for (header *p = prevp->s.next;; prevp = p, p = p->s.next) {
         if (p->s.units >= nunits) {
             if (p->s.units == nunits) {
@@ -99,22 +110,76 @@ kr_malloc(size_t nbytes)
             freep = prevp;
             return p + 1;
         }
-        if (p == freep && !(p = morecore(nunits))) {
+        if (p == freep && !(p = morecore(nunits, 1024))) {
             return NULL;
         }
     }
 }
 
-void *
-kr_realloc(void *old, size_t size)
+/* realloc as allocate, copy, free, through the given allocation. */
+static void *
+list_realloc(void *(*alloc)(size_t), void *old, size_t size)
 {
-    void *p = kr_malloc(size);
+    void *p = alloc(size);
     if (p && old) {
         size_t have = (((header *)old - 1)->s.units - 1) * sizeof(header);
         memcpy(p, old, have < size ? have : size);
         kr_free(old);
     }
     return p;
+}
+
+void *
+kr_realloc(void *old, size_t size)
+{
+    return list_realloc(kr_malloc, old, size);
+}
+
+/* --- best fit ---------------------------------------------------------- */
+
+void *
+best_malloc(size_t nbytes)
+{
+    size_t nunits = units_for(nbytes);
+    for (;;) {
+        /* The list runs up in address order from base, which lies below
+         * the arena: the first of the smallest fitting blocks is the
+         * lowest. */
+        header *best = NULL, *best_prev = NULL, *top = NULL, *prevp = &base;
+        for (header *p = base.s.next; p != &base; prevp = p, p = p->s.next) {
+            if ((char *)(p + p->s.units) == kr_brk) {
+                top = p;
+            }
+            if (p->s.units >= nunits && (!best || p->s.units < best->s.units)) {
+                best = p;
+                best_prev = prevp;
+            }
+        }
+        if (best) {
+            /* Take the front of the block, so that what stays free stays high. */
+            if (best->s.units == nunits) {
+                best_prev->s.next = best->s.next;
+            } else {
+                header *rest = best + nunits;
+                rest->s.units = best->s.units - nunits;
+                rest->s.next = best->s.next;
+                best_prev->s.next = rest;
+                best->s.units = nunits;
+            }
+            freep = best_prev;
+            return best + 1;
+        }
+        /* Grow the arena by just what its top free block lacks. */
+        if (!morecore(nunits - (top ? top->s.units : 0), 1)) {
+            return NULL;
+        }
+    }
+}
+
+void *
+best_realloc(void *old, size_t size)
+{
+    return list_realloc(best_malloc, old, size);
 }
 
 /* --- bump -------------------------------------------------------------- */

@@ -10,6 +10,10 @@ void kr_free(void *p);
 void *kr_realloc(void *p, size_t size);
 size_t kr_footprint(void);
 
+/* Best fit over the K&R list: its arena is kr_init's, its free kr_free. */
+void *best_malloc(size_t size);
+void *best_realloc(void *p, size_t size);
+
 void bump_init(void *arena, size_t bytes);
 void *bump_malloc(size_t size);
 void bump_free(void *p);
