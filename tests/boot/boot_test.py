@@ -323,7 +323,7 @@ def shell_session(args, cfg, name, typed, outputs):
 @scenario
 def typing(args, cfg, how):
     """Lower and upper case, digits, punctuation, Backspace and Enter, typed
-    with send-key, appear at the prompt; echo prints them back."""
+    with input-send-event, appear at the prompt; echo prints them back."""
     text = 'Hello, World! 0123456789 -=[];\'./` ~!@#$%^&*()_+{}:"|<>?'
     shell_session(args, cfg, 'typing', 'echo Xy\b\b' + text + '\n',
                   ['> echo ' + text, text, '> '])
