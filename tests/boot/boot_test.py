@@ -165,12 +165,27 @@ def panic_line(path, needle):
     raise KeyError(needle)
 
 
-def assert_halted(m):
-    """The CPU sits in hlt with interrupts off (IF clear), not spinning."""
-    regs = m.qmp('human-monitor-command', **{'command-line': 'info registers'})
-    flags = int(re.search(r'EFL=([0-9a-f]+)', regs).group(1), 16)
-    if 'HLT=1' not in regs or flags & 0x200:
-        raise MachineError('expected the CPU halted with IF=0:\n' + regs[:400])
+def assert_halted(m, timeout=0):
+    """The CPU sits in hlt with interrupts off (IF clear), not spinning (or
+    does within timeout seconds)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        regs = m.qmp('human-monitor-command', **{'command-line': 'info registers'})
+        flags = int(re.search(r'EFL=([0-9a-f]+)', regs).group(1), 16)
+        if 'HLT=1' in regs and not flags & 0x200:
+            return
+        if time.monotonic() >= deadline:
+            raise MachineError('expected the CPU halted with IF=0:\n' + regs[:400])
+        time.sleep(0.02)
+
+
+def pic_state(m):
+    """The two 8259s' registers as QEMU's monitor shows them (`info pic`),
+    as {'pic0': {'irr': 0x00, 'imr': 0xfd, 'isr': 0x00, 'irq_base': 0x20,
+    ...}, 'pic1': {...}}; pic0 is the master. Reading them changes nothing."""
+    out = m.qmp('human-monitor-command', **{'command-line': 'info pic'})
+    return {chip: {k: int(v, 16) for k, v in re.findall(r'(\w+)=([0-9a-f]+)', fields)}
+            for chip, fields in re.findall(r'^(pic[01]): (.*)$', out, re.M)}
 
 
 def wait_screen(m, expected, how, what):
@@ -323,7 +338,7 @@ def shell_session(args, cfg, name, typed, outputs):
 @scenario
 def typing(args, cfg, how):
     """Lower and upper case, digits, punctuation, Backspace and Enter, typed
-    with send-key, appear at the prompt; echo prints them back."""
+    with input-send-event, appear at the prompt; echo prints them back."""
     text = 'Hello, World! 0123456789 -=[];\'./` ~!@#$%^&*()_+{}:"|<>?'
     shell_session(args, cfg, 'typing', 'echo Xy\b\b' + text + '\n',
                   ['> echo ' + text, text, '> '])
@@ -447,17 +462,72 @@ def mem(args, cfg, how):
         '  live allocations 0', '> '])
 
 
+def cleared_session(args, cfg, name, typed, attr):
+    """Type typed at the prompt; every cell must then be blank in attr but
+    the prompt's at the top left, with the cursor right after it."""
+    m, row = start_shell(args, cfg)
+    with m:
+        m.send_keys(typed)
+        try:
+            wait_lines(m, [('> ', attr)], attr, 15,
+                       'a blank screen in {:#04x} with the prompt on top'.format(attr))
+        finally:
+            shoot(m, args, name)
+        expect_cursor(m, 2)
+
+
 @scenario
 def color(args, cfg, how):
     """color yellow blue clears the screen in yellow on blue."""
+    cleared_session(args, cfg, 'color', 'color yellow blue\n', 0x1E)
+
+
+@scenario
+def clear(args, cfg, how):
+    """clear blanks the screen, banner and earlier output included, in the
+    boot colours: only the prompt is left."""
+    cleared_session(args, cfg, 'clear', 'echo one\nclear\n', boot_attr(cfg))
+
+
+@scenario
+def halt(args, cfg, how):
+    """halt prints "halted" and stops the CPU with interrupts off. A key
+    typed then reaches the PIC (IRQ 1 waits in the master's request
+    register) but the CPU never takes it: the screen stays as it was."""
     m, row = start_shell(args, cfg)
     with m:
-        m.send_keys('color yellow blue\n')
+        m.send_keys('halt\n')
         try:
-            wait_lines(m, [('> ', 0x1E)], 0x1E, 15, 'a yellow-on-blue screen')
+            wait_lines(m, [(text, boot_attr(cfg)) for text in ('> halt', 'halted')],
+                       boot_attr(cfg), 15, '"halted" and no new prompt', first_row=row)
+            assert_halted(m, timeout=5)
+            before = m.cells()
+            m.send_keys('x')
+            m.wait_until(lambda m: pic_state(m)['pic0']['irr'] & 0x02, 5,
+                         'IRQ 1 requested at the master')
+            if m.cells() != before:
+                raise MachineError('a key typed after halt changed the screen:\n'
+                                   + m.screen_text())
+            assert_halted(m)
         finally:
-            shoot(m, args, 'color')
-        expect_cursor(m, 2)
+            shoot(m, args, 'halt')
+
+
+@scenario
+def pic_masks(args, cfg, how):
+    """Once the kernel waits for keys, the PICs (read with `info pic`) have
+    IRQ 0-15 on vectors 0x20-0x2F and every line masked but the keyboard's
+    IRQ 1. No slave line is used, so the cascade (IRQ 2), which pic_unmask
+    opens only for lines 8-15, stays masked too."""
+    with Machine(args.elf, memory=MEMORY) as m:
+        m.wait_until(lambda m: 'sluice: waiting for keys\n' in m.debug_log(), 15,
+                     'the main loop')
+        want = {'pic0': {'imr': 0xFD, 'irq_base': 0x20},
+                'pic1': {'imr': 0xFF, 'irq_base': 0x28}}
+        pics = pic_state(m)
+        got = {chip: {k: pics[chip][k] for k in fields} for chip, fields in want.items()}
+        if got != want:
+            raise MachineError('PIC state {}, want {}'.format(got, want))
 
 
 @scenario

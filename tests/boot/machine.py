@@ -2,8 +2,9 @@
 
 The tests read the machine, not the kernel's opinion of itself: the VGA text
 buffer through QMP `pmemsave` of 0xB8000, the screen through `screendump`,
-the debug port (0xE9) and COM1 through files, keys through `send-key`, and
-the exit code that isa-debug-exit gives. Python standard library only.
+the debug port (0xE9) and COM1 through files, keys through QMP
+`input-send-event` (Machine.press says why not `send-key`), and the exit code
+that isa-debug-exit gives. Python standard library only.
 """
 import json
 import os
@@ -16,7 +17,8 @@ import time
 VGA_ADDR, COLS, ROWS = 0xB8000, 80, 25
 DEBUG_EXIT_PORT = 0xF4
 
-# send-key names (QEMU qcodes) of the characters a test may type.
+# QEMU qcodes (the key names of input-send-event) of the characters a test
+# may type.
 _KEYS = {' ': 'spc', '\n': 'ret', '\b': 'backspace', '\t': 'tab', '-': 'minus',
          '=': 'equal', '[': 'bracket_left', ']': 'bracket_right',
          ';': 'semicolon', "'": 'apostrophe', '`': 'grave_accent',
@@ -25,7 +27,7 @@ _SHIFTED = dict(zip('!@#$%^&*()_+{}:"~|<>?', '1234567890-=[];\'`\\,./'))
 
 
 def qcodes_for(ch):
-    """The send-key qcodes that type ch on a US keyboard."""
+    """The qcodes that type ch on a US keyboard."""
     if ch.isalpha():
         return ['shift', ch.lower()] if ch.isupper() else [ch]
     if ch.isdigit():

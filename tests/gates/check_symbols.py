@@ -1,29 +1,50 @@
 #!/usr/bin/env python3
-"""check_symbols.py NM ELF GATE on|off: a gate's subsystem is in the image
+"""check_symbols.py NM ELF GATE on|off LIB: a gate's subsystem is in the image
 exactly when the gate is on.
 
 Off: no symbol of the subsystem (by name prefix) is in the image.
-On: its entry points are there, which shows that this test can see them.
+On: its entry points are there, which shows that this test can see them,
+and every global symbol that the subsystem's objects in LIB (the kernel
+library, whose members are named FOLDER_FILE.o) define has one of the
+prefixes, so that the off check cannot miss a symbol for want of one.
 """
+import os
 import subprocess
 import sys
 
 SUBSYSTEMS = {
-    'color-console': {'prefixes': ('console_', 'vga_', 'kprintf', 'serial_'),
+    'color-console': {'folder': 'console',
+                      'prefixes': ('console_', 'vga_', 'kprintf', 'kvprintf',
+                                   'serial_'),
                       'entry': 'console_init'},
-    'keyboard': {'prefixes': ('irq_', 'kbd_', 'idt_', 'gdt_', 'pic_', 'shell_',
-                              'isr_', 'exception_'),
+    'keyboard': {'folder': 'irq',
+                 'prefixes': ('irq_', 'kbd_', 'desc_', 'idt_', 'gdt_', 'pic_',
+                              'shell_', 'isr_', 'exception_'),
                  'entry': 'irq_init'},
-    'heap': {'prefixes': ('heap_', 'kmalloc', 'kfree', 'krealloc', 'kcalloc'),
+    'heap': {'folder': 'heap',
+             'prefixes': ('heap_', 'kmalloc', 'kfree', 'krealloc', 'kcalloc'),
              'entry': 'heap_init'},
 }
 
 
-def main():
-    nm, elf, gate, state = sys.argv[1:5]
-    listing = subprocess.run([nm, '--defined-only', elf], check=True,
+def defined(nm, path):
+    """(member, name, type) for each symbol path defines; member is the
+    archive member's file name (None for an ELF image)."""
+    listing = subprocess.run([nm, '--defined-only', path], check=True,
                              capture_output=True, text=True).stdout
-    names = [line.split()[-1] for line in listing.splitlines() if line.strip()]
+    member, symbols = None, []
+    for line in listing.splitlines():
+        if line.endswith(':'):
+            member = os.path.basename(line[:-1])
+        elif line.strip():
+            fields = line.split()
+            symbols.append((member, fields[-1], fields[-2]))
+    return symbols
+
+
+def main():
+    nm, elf, gate, state, lib = sys.argv[1:6]
+    names = [name for _, name, _ in defined(nm, elf)]
     sub = SUBSYSTEMS[gate]
     if state == 'off':
         found = [n for n in names if n.startswith(sub['prefixes'])]
@@ -33,11 +54,20 @@ def main():
             return 1
         print('ok: no {} symbol among {}'.format('/'.join(sub['prefixes']),
                                                   len(names)))
-    else:
-        if sub['entry'] not in names:
-            print('FAIL: -D{}=true but {} is missing'.format(gate, sub['entry']))
-            return 1
-        print('ok: {} present'.format(sub['entry']))
+        return 0
+    if sub['entry'] not in names:
+        print('FAIL: -D{}=true but {} is missing'.format(gate, sub['entry']))
+        return 1
+    unlisted = ['{} ({})'.format(name, member)
+                for member, name, kind in defined(nm, lib)
+                if member.startswith(sub['folder'] + '_') and kind.isupper()
+                and not name.startswith(sub['prefixes'])]
+    if unlisted:
+        print('FAIL: src/{}/ defines global symbols without a checked prefix: {}'
+              .format(sub['folder'], ', '.join(unlisted)))
+        return 1
+    print('ok: {} present; every global symbol of src/{}/ has a checked prefix'
+          .format(sub['entry'], sub['folder']))
     return 0
 
 

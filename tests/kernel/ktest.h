@@ -21,6 +21,11 @@ void ktest_core(void);
 struct multiboot_info;
 void ktest_heap(const struct multiboot_info *info);
 
+/* The PIC, with real IRQ 8s from the RTC's periodic interrupt and spurious
+ * IRQ 7 and 15 (keyboard gate only). Takes IRQ lines 7, 8 and 15 for good;
+ * they are masked again and the RTC stopped when it returns. */
+void ktest_irq(void);
+
 /* "double-free": free a block twice; "overflow": write past a block's end
  * into the next block's header, then free it. Both must panic. */
 void ktest_heap_misuse(const char *what);

@@ -61,6 +61,9 @@ kmain(uint32_t magic, const struct multiboot_info *info)
     }
     core_debug_line("TAP version 13");
     ktest_core();
+    if (CONFIG_KEYBOARD) {
+        ktest_irq();
+    }
     if (CONFIG_HEAP) {
         ktest_heap(info);
     }
