@@ -10,7 +10,7 @@ VGA cells are painted red, read with QMP pmemsave. Both are started the same
 way and watched by the same 5 ms polling loop, interleaved round by round,
 so that the noise of a shared machine hits both alike. Reports medians and
 their ratio (target: at most 1.2), then the image size of every gate
-combination (built under --build-root).
+combination (built under --build-root) and what each gate costs.
 """
 import argparse
 import itertools
@@ -102,6 +102,21 @@ def main():
     for name, s in sizes.items():
         print('| {} | {} | {} | {} | {} | {} |'.format(
             name, s['loadable'], s['text'], s['rodata'], s['data'], s['bss']))
+    print('\n## Image size per subsystem (loadable bytes its gate adds)\n')
+    print('Alone: the minimal image with only this gate on, less the minimal image '
+          '(this includes the core code the subsystem pulls in, such as the formatter '
+          'behind its panic messages). '
+          'In the full kernel: the full image less the full image without this gate '
+          '(this includes what the gate adds to the others, such as the heap\'s '
+          '`mem` command in the shell).\n')
+    print('| gate | folder | alone | in the full kernel |')
+    print('|---|---|---|---|')
+    full = '+'.join(GATES)
+    for gate, folder in zip(GATES, ['src/console/', 'src/irq/', 'src/heap/']):
+        without = '+'.join(g for g in GATES if g != gate)
+        print('| `{}` | `{}` | {} | {} |'.format(
+            gate, folder, sizes[gate]['loadable'] - sizes['minimal']['loadable'],
+            sizes[full]['loadable'] - sizes[without]['loadable']))
     return 0
 
 
