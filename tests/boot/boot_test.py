@@ -41,6 +41,13 @@ def read_config(path):
                 re.finditer(r'#define (CONFIG_\w+) (\d+)', f.read())}
 
 
+# The VGA text palette: the attribute nibble of each -Dbackground= name.
+VGA_PALETTE = {'black': 0, 'blue': 1, 'green': 2, 'cyan': 3, 'red': 4, 'magenta': 5,
+               'brown': 6, 'light-grey': 7, 'dark-grey': 8, 'light-blue': 9,
+               'light-green': 10, 'light-cyan': 11, 'light-red': 12,
+               'light-magenta': 13, 'yellow': 14, 'white': 15}
+
+
 def boot_attr(cfg):
     return cfg['CONFIG_BACKGROUND'] << 4 | cfg['CONFIG_FOREGROUND']
 
@@ -205,8 +212,10 @@ def screen(args, cfg, how):
                 lines = boot_lines(cfg)
                 wait_lines(m, lines, boot_attr(cfg), BOOT_TIMEOUT[how], 'the banner')
             else:
-                wait_screen(m, painted('', boot_attr(cfg)), how,
-                            'all 2000 cells painted {:#04x}'.format(boot_attr(cfg)))
+                # The colour the option names, not config.h's opinion of it.
+                attr = VGA_PALETTE[args.background] << 4 | cfg['CONFIG_FOREGROUND']
+                wait_screen(m, painted('', attr), how, 'all 2000 cells painted {:#04x} '
+                            '({})'.format(attr, args.background))
         finally:
             shoot(m, args, 'screen-' + how)
         if cfg['CONFIG_COLOR_CONSOLE']:
@@ -668,6 +677,7 @@ def main():
     p.add_argument('scenario', choices=sorted(SCENARIOS))
     p.add_argument('--config', required=True)
     p.add_argument('--elf', required=True)
+    p.add_argument('--background', choices=sorted(VGA_PALETTE), default='red')
     p.add_argument('--iso')
     p.add_argument('--ktest')
     p.add_argument('--how', choices=['kernel', 'iso'], default='kernel')
