@@ -406,6 +406,22 @@ def burst(args, cfg, how):
                 raise MachineError('the kernel dropped keys:\n' + m.debug_log())
 
 
+def report_lines(vector, eip=r'[0-9a-f]{8}'):
+    """The panic screen's rows for a report of CPU exception vector (EIP a
+    pattern), as wait_lines takes them."""
+    head = re.compile(r' CPU exception {}: {}, (no error code|error code '
+                      r'0x[0-9a-f]+)'.format(vector, re.escape(EXCEPTIONS[vector])))
+    return [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR), ('', 0),
+            (head, PANIC_ATTR),
+            (re.compile(r' EIP={} CS=0008 EFLAGS=[0-9a-f]{{8}}'.format(eip)), PANIC_ATTR),
+            (re.compile(r' EAX=[0-9a-f]{8} EBX=[0-9a-f]{8} ECX=[0-9a-f]{8}'
+                        r' EDX=[0-9a-f]{8}'), PANIC_ATTR),
+            (re.compile(r' ESI=[0-9a-f]{8} EDI=[0-9a-f]{8} EBP=[0-9a-f]{8}'
+                        r' ESP=[0-9a-f]{8}'), PANIC_ATTR),
+            ('', 0), (re.compile(r' at src/irq/irq\.c:\d+'), PANIC_ATTR),
+            ('', 0), (' The system is halted.', PANIC_ATTR)]
+
+
 def fault_scenario(args, cfg, vectors):
     """`fault N` shows the panic report naming vector N and its exception,
     with the registers, and the machine halts instead of rebooting."""
@@ -413,25 +429,42 @@ def fault_scenario(args, cfg, vectors):
         m, row = start_shell(args, cfg)
         with m:
             m.send_keys('fault {}\n'.format(n))
-            head = re.compile(r' CPU exception {}: {}, (no error code|error code '
-                              r'0x[0-9a-f]+)'.format(n, re.escape(EXCEPTIONS[n])))
-            regs = re.compile(r' EIP=[0-9a-f]{8} CS=0008 EFLAGS=[0-9a-f]{8}')
-            lines = [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR), ('', 0),
-                     (head, PANIC_ATTR), (regs, PANIC_ATTR),
-                     (re.compile(r' EAX=[0-9a-f]{8} EBX=[0-9a-f]{8} ECX=[0-9a-f]{8}'
-                                 r' EDX=[0-9a-f]{8}'), PANIC_ATTR),
-                     (re.compile(r' ESI=[0-9a-f]{8} EDI=[0-9a-f]{8} EBP=[0-9a-f]{8}'
-                                 r' ESP=[0-9a-f]{8}'), PANIC_ATTR),
-                     ('', 0), (re.compile(r' at src/irq/irq\.c:\d+'), PANIC_ATTR),
-                     ('', 0), (' The system is halted.', PANIC_ATTR)]
             try:
-                wait_lines(m, lines, PANIC_ATTR, 15, 'the report of exception {}'.format(n))
+                wait_lines(m, report_lines(n), PANIC_ATTR, 15,
+                           'the report of exception {}'.format(n))
             finally:
                 shoot(m, args, 'fault-{}'.format(n))
             time.sleep(0.2)
             if m.proc.poll() is not None:
                 raise MachineError('fault {}: QEMU exited (reset)'.format(n))
             assert_halted(m)
+
+
+@scenario
+def fault_report(args, cfg, how):
+    """A real CPU exception (ud2 in the test kernel) is reported with EIP at
+    the faulting instruction: on the debug port, and on the screen, as the
+    panic screen with the console or as one line on red without it (the
+    only report a keyboard-only kernel can show); then the CPU halts."""
+    eip = '{:08x}'.format(elf_symbol(args.ktest, 'ktest_ud2'))
+    sep = r'(?:\n |; )'  # the console's screen breaks the report into lines
+    report = re.compile(
+        r'PANIC: (CPU exception 6: invalid opcode, no error code{0}EIP={1} CS=0008 '
+        r'EFLAGS=[0-9a-f]{{8}}{0}EAX=[0-9a-f]{{8}} EBX=[0-9a-f]{{8}} ECX=[0-9a-f]{{8}} '
+        r'EDX=[0-9a-f]{{8}}{0}ESI=[0-9a-f]{{8}} EDI=[0-9a-f]{{8}} EBP=[0-9a-f]{{8}} '
+        r'ESP=[0-9a-f]{{8}}) \(at src/irq/irq\.c:\d+\)\n'.format(sep, eip))
+    with Machine(args.ktest, memory=MEMORY, cmdline='fault') as m:
+        try:
+            m.wait_until(lambda m: report.search(m.debug_log()), 15,
+                         'the report of exception 6 at EIP={} on the debug port'.format(eip))
+            if cfg['CONFIG_COLOR_CONSOLE']:
+                wait_lines(m, report_lines(6, eip), PANIC_ATTR, 15, 'the panic screen')
+            else:
+                line = report.search(m.debug_log()).group(0).rstrip('\n')
+                wait_screen(m, painted(line, PANIC_ATTR), 'kernel', 'the red report')
+        finally:
+            shoot(m, args, 'fault-report')
+        assert_halted(m)
 
 
 for _first in range(0, 32, 8):

@@ -169,3 +169,10 @@ ktest_irq(void)
              "irq: afterwards nothing is in service, the RTC's periodic interrupt "
              "is off and the masks are as before");
 }
+
+void
+ktest_fault(void)
+{
+    __asm__ volatile(".globl ktest_ud2\nktest_ud2: ud2");
+    __builtin_unreachable();
+}

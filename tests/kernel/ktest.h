@@ -26,6 +26,11 @@ void ktest_heap(const struct multiboot_info *info);
  * they are masked again and the RTC stopped when it returns. */
 void ktest_irq(void);
 
+/* A real CPU exception: executes ud2 (invalid opcode, vector 6) at the
+ * global label ktest_ud2, so that a test can check the report's EIP
+ * (keyboard gate only). Does not return. */
+__attribute__((noreturn)) void ktest_fault(void);
+
 /* "double-free": free a block twice; "overflow": write past a block's end
  * into the next block's header, then free it. Both must panic. */
 void ktest_heap_misuse(const char *what);

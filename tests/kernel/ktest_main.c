@@ -4,6 +4,7 @@
  *              the debug port, and leave through isa-debug-exit;
  *   scroll     print 100 numbered lines in cycling colours, then halt;
  *   panic      panic with a known message;
+ *   fault      raise a CPU exception (with the keyboard gate);
  *   double-free, overflow  misuse the heap (with the heap gate).
  * The boot tests read the screen these leave behind. */
 #include "boot/boot.h"
@@ -51,6 +52,9 @@ kmain(uint32_t magic, const struct multiboot_info *info)
     const char *what = scenario(info);
     if (strcmp(what, "panic") == 0) {
         panic("test panic %d", 42);
+    }
+    if (CONFIG_KEYBOARD && strcmp(what, "fault") == 0) {
+        ktest_fault();
     }
     if (CONFIG_HEAP) {
         ktest_heap_misuse(what);
