@@ -9,7 +9,9 @@ of --keys keys with an idle gap between them, measures the time from QMP
 `send-key` returning to the character appearing in the VGA text buffer
 (polled with pmemsave), next to a bare QMP round trip (`query-status`)
 measured between the same keys. Reports medians and their ratio, and the
-keys lost when 205 keys are sent as fast as QMP allows.
+keys lost when 205 keys are sent as fast as QEMU's PS/2 keyboard takes them
+(its buffer holds 8 keys: each key waits until the key 8 before it is
+echoed).
 """
 import argparse
 import os

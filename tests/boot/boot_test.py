@@ -474,6 +474,27 @@ for _first in range(0, 32, 8):
 
 
 @scenario
+def key_queue(args, cfg, how):
+    """Keys typed while nothing reads the key queue (the test kernel's
+    key-queue scenario): the first 64 events, 32 keys, stay queued intact
+    and in order; the other 16 are dropped, counted, and each said on the
+    debug port."""
+    typed = 'abcdefghijklmnopqrstuvwxyz0123456789abcd'  # 40 keys, 80 events
+    want = 'ktest: queued 64 events, typing "{}"; dropped 16\n'.format(typed[:32])
+    with Machine(args.ktest, memory=MEMORY, cmdline='key-queue') as m:
+        m.wait_until(lambda m: 'ktest: not reading keys' in m.debug_log(), 15,
+                     'the test kernel to stop reading keys')
+        m.send_keys(typed)
+        m.wait_until(lambda m: 'ktest: queued' in m.debug_log(), 15, 'the queue report')
+        log = m.debug_log()
+        drops = log.count('kbd: key queue full, key event dropped\n')
+        if want not in log or drops != 16:
+            raise MachineError('want {!r} and 16 drop lines, got {} drop lines in:\n{}'
+                               .format(want, drops, log))
+        assert_halted(m)
+
+
+@scenario
 def unknown(args, cfg, how):
     """A command the shell does not know gets a clear message."""
     shell_session(args, cfg, 'unknown', 'frobnicate now\n',

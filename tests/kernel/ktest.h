@@ -31,6 +31,11 @@ void ktest_irq(void);
  * (keyboard gate only). Does not return. */
 __attribute__((noreturn)) void ktest_fault(void);
 
+/* Read no key until the key queue has dropped 16 events, then print on the
+ * debug port how many events it held, the text their presses type, and
+ * the drop count; halt (keyboard gate only). */
+__attribute__((noreturn)) void ktest_key_queue(void);
+
 /* "double-free": free a block twice; "overflow": write past a block's end
  * into the next block's header, then free it. Both must panic. */
 void ktest_heap_misuse(const char *what);

@@ -5,6 +5,8 @@
  *   scroll     print 100 numbered lines in cycling colours, then halt;
  *   panic      panic with a known message;
  *   fault      raise a CPU exception (with the keyboard gate);
+ *   key-queue  let typed keys overflow the key queue, then report what it
+ *              kept (with the keyboard gate);
  *   double-free, overflow  misuse the heap (with the heap gate).
  * The boot tests read the screen these leave behind. */
 #include "boot/boot.h"
@@ -55,6 +57,9 @@ kmain(uint32_t magic, const struct multiboot_info *info)
     }
     if (CONFIG_KEYBOARD && strcmp(what, "fault") == 0) {
         ktest_fault();
+    }
+    if (CONFIG_KEYBOARD && strcmp(what, "key-queue") == 0) {
+        ktest_key_queue();
     }
     if (CONFIG_HEAP) {
         ktest_heap_misuse(what);
