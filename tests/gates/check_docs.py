@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""check_docs.py ROOT: every relative link in README.md and docs/*.md leads
+to a file or folder that exists, and a link followed by ", N lines" (as the
+reading lists of docs/steps.md give them) names a file of N lines, so that
+the guide's reading order stays true as the code changes."""
+import glob
+import os
+import re
+import sys
+
+root = sys.argv[1]
+problems = []
+pages = [os.path.join(root, 'README.md')] + sorted(glob.glob(os.path.join(root, 'docs', '*.md')))
+for page in pages:
+    with open(page) as f:
+        text = re.sub(r'^```.*?^```', '', f.read(), flags=re.M | re.S)  # code, not links
+    for m in re.finditer(r'\]\(([^)\s]+)\)(, (\d+) lines)?', text):
+        target = m.group(1).split('#')[0]
+        if not target or re.match(r'[a-z]+:', target):
+            continue  # an anchor in the page, or a URL
+        path = os.path.normpath(os.path.join(os.path.dirname(page), target))
+        where = '{}: {}'.format(os.path.relpath(page, root), m.group(1))
+        if not os.path.exists(path):
+            problems.append(where + ': no such file')
+        elif m.group(3):
+            with open(path) as f:
+                count = sum(1 for _ in f)
+            if count != int(m.group(3)):
+                problems.append('{}: says {} lines, has {}'.format(where, m.group(3), count))
+for p in problems:
+    print('FAIL ' + p)
+print('{} pages checked, {} problems'.format(len(pages), len(problems)))
+sys.exit(1 if problems else 0)
