@@ -51,7 +51,10 @@ def main():
                 time.sleep(0.2)
             if typed:
                 m.send_keys(typed)
-                time.sleep(1.0)
+                # Done: a prompt on COM1 (the console's mirror) after each line.
+                prompts = typed.count('\n') + 1
+                m.wait_until(lambda m: m.serial_log().count('\n> ') >= prompts, 20,
+                             'the shell to answer {!r}'.format(typed))
             path = os.path.join(out, picture + '.png')
             m.screendump(path)
             print(os.path.relpath(path, ROOT))
