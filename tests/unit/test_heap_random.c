@@ -1,10 +1,10 @@
 /* A randomised differential test of the TLSF pool: a million mixed
- * operations (alloc, aligned alloc, calloc, realloc, free) against a plain
- * model of the live blocks. After every step: live blocks never overlap
- * (checked against the touched block's neighbours in address order), the
- * touched block's contents are intact, and the pool's figures agree with
- * the model; every 4096 steps all blocks' contents are checked. The pool
- * is small enough that allocations also fail for want of memory.
+ * operations (alloc, aligned alloc, calloc, realloc, free) against
+ * heap_model, which checks after every step that the touched block is
+ * aligned, intact and overlaps no other live block, and that the pool's
+ * figures agree with the model; every 4096 steps all blocks' contents are
+ * checked, and at the end everything freed must coalesce back. The pool is
+ * small enough that allocations also fail for want of memory.
  *
  *   test_heap_random [OPERATIONS [SEED]]   (defaults: 1000000, 1) */
 #include <setjmp.h>
@@ -13,28 +13,30 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <cmocka.h>
 
-#include "heap/pool.h"
+#include "heap_model.h"
 #include "heap_panic.h"
 
-#define ARENA    (4 << 20)
-#define MAX_LIVE 4096
+#define ARENA (4 << 20)
 
-struct live {
-    unsigned char *p;
-    size_t size;
-    unsigned char fill;
-};
-
-static struct heap_pool pool;
+static struct heap_model model;
 static _Alignas(16) unsigned char arena[ARENA];
-static struct live live[MAX_LIVE];
-static int live_count;
 static long operations = 1000000;
 static uint64_t seed = 1;
+
+void
+heap_model_fail(const char *fmt, ...)
+{
+    char message[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    fail_msg("%s", message);
+    abort(); /* not reached: fail_msg jumps back into cmocka */
+}
 
 static uint64_t
 next(void)
@@ -62,147 +64,34 @@ random_size(void)
     }
 }
 
-static void
-check_contents(const struct live *l)
+/* 40% allocations (plain, aligned, calloc), 20% reallocs, 40% frees. */
+static struct heap_op
+random_op(void)
 {
-    for (size_t i = 0; i < l->size; i++) {
-        if (l->p[i] != (unsigned char)(l->fill + i)) {
-            fail_msg("block %p (size %zu) damaged at byte %zu", (void *)l->p, l->size, i);
-        }
-    }
-}
-
-static void
-fill(struct live *l)
-{
-    for (size_t i = 0; i < l->size; i++) {
-        l->p[i] = (unsigned char)(l->fill + i);
-    }
-}
-
-/* The new block [p, p + size) overlaps no other live block. */
-static void
-check_no_overlap(int self)
-{
-    const struct live *n = &live[self];
-    assert_true(n->p >= arena && n->p + n->size <= arena + ARENA);
-    for (int i = 0; i < live_count; i++) {
-        if (i != self && n->p < live[i].p + (live[i].size ? live[i].size : 1) &&
-            live[i].p < n->p + (n->size ? n->size : 1)) {
-            fail_msg("block %p+%zu overlaps %p+%zu", (void *)n->p, n->size,
-                     (void *)live[i].p, live[i].size);
-        }
-    }
-}
-
-/* The pool's figures against the model: the live count exactly; used
- * covers every live block's bytes; used + free is the constant total. */
-static void
-check_stats(size_t total)
-{
-    struct heap_stats s;
-    heap_pool_stats(&pool, &s);
-    size_t requested = 0;
-    for (int i = 0; i < live_count; i++) {
-        requested += live[i].size;
-    }
-    assert_int_equal(s.live_allocations, (size_t)live_count);
-    assert_true(s.used >= requested);
-    assert_int_equal(s.used + s.free, total);
-    assert_int_equal(s.total, total);
-    assert_true(s.largest_free <= s.free);
-    if (live_count == 0) {
-        assert_int_equal(s.used, 0);
-    }
+    static const enum heap_op_kind kinds[10] = {
+        HEAP_OP_ALLOC,   HEAP_OP_ALIGNED, HEAP_OP_CALLOC, HEAP_OP_ALLOC, HEAP_OP_REALLOC,
+        HEAP_OP_REALLOC, HEAP_OP_FREE,    HEAP_OP_FREE,   HEAP_OP_FREE,  HEAP_OP_FREE};
+    uint64_t r = next();
+    return heap_model_op(kinds[r % 10], random_size(), (size_t)(r >> 8));
 }
 
 static void
 test_random_operations(void **state)
 {
     (void)state;
-    heap_pool_init(&pool);
-    assert_true(heap_pool_add(&pool, arena, ARENA));
-    struct heap_stats first;
-    heap_pool_stats(&pool, &first);
-    long failures = 0;
     uint64_t first_seed = seed;
+    heap_model_init(&model, arena, ARENA, 1);
     for (long op = 0; op < operations; op++) {
-        uint64_t r = next();
-        int kind = (int)(r % 10);
-        int at = -1;
-        if (kind < 4 || live_count == 0) { /* alloc, aligned alloc or calloc */
-            if (live_count == MAX_LIVE) {
-                continue;
-            }
-            size_t size = random_size();
-            unsigned char *p;
-            if (kind == 1) {
-                size_t align = (size_t)1 << (r >> 8) % 13;
-                p = heap_pool_alloc_aligned(&pool, size, align);
-                assert_true(!p || (uintptr_t)p % align == 0);
-            } else if (kind == 2) {
-                size_t n = (size_t)(r >> 8) % 16 + 1;
-                size = size / n;
-                p = heap_pool_calloc(&pool, n, size);
-                for (size_t i = 0; p && i < n * size; i++) {
-                    assert_int_equal(p[i], 0);
-                }
-                size *= n;
-            } else {
-                p = heap_pool_alloc(&pool, size);
-            }
-            if (!p) {
-                failures++;
-                continue;
-            }
-            assert_int_equal((uintptr_t)p % 16, 0);
-            at = live_count++;
-            live[at] = (struct live){p, size, (unsigned char)(r >> 32)};
-        } else if (kind < 6) { /* realloc */
-            at = (int)((r >> 8) % (uint64_t)live_count);
-            check_contents(&live[at]);
-            size_t size = random_size();
-            unsigned char *p = heap_pool_realloc(&pool, live[at].p, size ? size : 1);
-            if (!p) {
-                failures++;
-                check_contents(&live[at]); /* a failed realloc keeps the block */
-                continue;
-            }
-            size = size ? size : 1;
-            size_t kept = size < live[at].size ? size : live[at].size;
-            for (size_t i = 0; i < kept; i++) {
-                assert_int_equal(p[i], (unsigned char)(live[at].fill + i));
-            }
-            live[at].p = p;
-            live[at].size = size;
-        } else { /* free */
-            int k = (int)((r >> 8) % (uint64_t)live_count);
-            check_contents(&live[k]);
-            heap_pool_free(&pool, live[k].p);
-            live[k] = live[--live_count];
-        }
-        if (at >= 0) {
-            fill(&live[at]);
-            check_no_overlap(at);
-        }
-        check_stats(first.total);
+        struct heap_op o = random_op();
+        heap_model_step(&model, &o);
         if (op % 4096 == 0) {
-            for (int i = 0; i < live_count; i++) {
-                check_contents(&live[i]);
-            }
+            heap_model_check_all(&model);
         }
     }
-    while (live_count) {
-        check_contents(&live[live_count - 1]);
-        heap_pool_free(&pool, live[--live_count].p);
-    }
-    struct heap_stats last;
-    heap_pool_stats(&pool, &last);
-    assert_int_equal(last.used, 0);
-    assert_int_equal(last.largest_free, first.largest_free); /* one block again */
-    assert_true(failures > 0); /* memory did run out along the way */
+    heap_model_free_all(&model);
+    assert_true(model.failures > 0); /* memory did run out along the way */
     printf("# %ld operations (seed %llu), %ld failed for want of memory\n", operations,
-           (unsigned long long)first_seed, failures);
+           (unsigned long long)first_seed, model.failures);
 }
 
 int
