@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """check_docs.py ROOT: every relative link in README.md and docs/*.md leads
 to a file or folder that exists, and a link followed by ", N lines" (as the
-reading lists of docs/steps.md give them) names a file of N lines, so that
-the guide's reading order stays true as the code changes."""
+reading lists of docs/steps.md give them) names a file of N lines, in a
+list whose counts never go down (smallest first), so that the guide's
+reading order stays true as the code changes."""
 import glob
 import os
 import re
@@ -27,6 +28,14 @@ for page in pages:
                 count = sum(1 for _ in f)
             if count != int(m.group(3)):
                 problems.append('{}: says {} lines, has {}'.format(where, m.group(3), count))
+    # A reading list: consecutive "- [file](path), N lines" items.
+    last = 0
+    for line in text.splitlines():
+        m = re.match(r'- \[[^\]]*\]\(([^)]+)\), (\d+) lines', line)
+        if m and int(m.group(2)) < last:
+            problems.append('{}: {} is listed after a longer file'.format(
+                os.path.relpath(page, root), m.group(1)))
+        last = int(m.group(2)) if m else 0
 for p in problems:
     print('FAIL ' + p)
 print('{} pages checked, {} problems'.format(len(pages), len(problems)))
