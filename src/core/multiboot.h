@@ -8,10 +8,22 @@
 /* EAX holds this when a Multiboot loader jumps to the kernel. */
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002u
 
-#define MULTIBOOT_INFO_MEMORY  (1u << 0) /* mem_lower, mem_upper valid */
-#define MULTIBOOT_INFO_CMDLINE (1u << 2) /* cmdline valid */
-#define MULTIBOOT_INFO_MODS    (1u << 3) /* mods_count, mods_addr valid */
-#define MULTIBOOT_INFO_MMAP    (1u << 6) /* mmap_length, mmap_addr valid */
+#define MULTIBOOT_INFO_MEMORY      (1u << 0)  /* mem_lower, mem_upper valid */
+#define MULTIBOOT_INFO_CMDLINE     (1u << 2)  /* cmdline valid */
+#define MULTIBOOT_INFO_MODS        (1u << 3)  /* mods_count, mods_addr valid */
+#define MULTIBOOT_INFO_ELF_SHDR    (1u << 5)  /* syms: num, size, addr, shndx */
+#define MULTIBOOT_INFO_MMAP        (1u << 6)  /* mmap_length, mmap_addr valid */
+#define MULTIBOOT_INFO_DRIVES      (1u << 7)  /* drives_length, drives_addr valid */
+#define MULTIBOOT_INFO_LOADER_NAME (1u << 9)  /* boot_loader_name valid */
+#define MULTIBOOT_INFO_APM         (1u << 10) /* apm_table valid */
+#define MULTIBOOT_INFO_VBE         (1u << 11) /* vbe_control_info, vbe_mode_info valid */
+
+/* The whole info structure, framebuffer fields included (the struct below
+ * stops at what sluice reads). */
+#define MULTIBOOT_INFO_SIZE        116
+#define MULTIBOOT_APM_SIZE         20
+#define MULTIBOOT_VBE_CONTROL_SIZE 512
+#define MULTIBOOT_VBE_MODE_SIZE    256
 
 #define MULTIBOOT_MEMORY_AVAILABLE 1
 
@@ -26,6 +38,13 @@ struct multiboot_info {
     uint32_t syms[4];
     uint32_t mmap_length;
     uint32_t mmap_addr;
+    uint32_t drives_length;
+    uint32_t drives_addr;
+    uint32_t config_table;
+    uint32_t boot_loader_name;
+    uint32_t apm_table;
+    uint32_t vbe_control_info;
+    uint32_t vbe_mode_info;
 } __attribute__((packed));
 
 /* One memory map entry; size counts the bytes after itself, so the next

@@ -1,5 +1,6 @@
 #include "heap/heap.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -9,9 +10,12 @@
 #include "heap/pool.h"
 #include "irq/irq.h"
 
-#define ONE_MIB      0x100000ull
-#define FOUR_GIB     0x100000000ull /* no paging, no PAE: 32-bit addresses only */
-#define MAX_RESERVED 24
+#define ONE_MIB  0x100000ull
+#define FOUR_GIB 0x100000000ull /* no paging, no PAE: 32-bit addresses only */
+/* The image, the loader's structures, each module and its string, the
+ * map's entries that are not available RAM, and the RAM already given to
+ * the pool (so that overlapping map entries do not give it twice). */
+#define MAX_RESERVED 64
 
 /* The linker script's bounds of the loaded image: code, data, bss and the
  * boot stack. */
@@ -26,11 +30,12 @@ static struct range reserved[MAX_RESERVED];
 static int reserved_count;
 static int region_count;
 
-/* Keep [start, start + len) out of the heap. */
+/* Keep [start, start + len) out of the heap. Ranges the heap never uses
+ * (below 1 MiB, above 4 GiB) take no room. */
 static void
 reserve(uint64_t start, uint64_t len)
 {
-    if (len == 0) {
+    if (len == 0 || start + len <= ONE_MIB || start >= FOUR_GIB) {
         return;
     }
     if (reserved_count == MAX_RESERVED) {
@@ -39,29 +44,54 @@ reserve(uint64_t start, uint64_t len)
     reserved[reserved_count++] = (struct range){start, start + len};
 }
 
+/* A string the loader handed over, its terminator included. */
+static void
+reserve_string(uint32_t at)
+{
+    if (at) {
+        reserve(at, strlen((const char *)at) + 1);
+    }
+}
+
 /* Everything the loader handed over that must survive: the info structure,
- * the memory map, the command line, the module list and the modules. */
+ * the memory map, the command line, the module list and the modules, the
+ * ELF section headers, the drives, the loader's name, the APM and VBE
+ * tables. */
 static void
 reserve_boot_data(const struct multiboot_info *info)
 {
     reserve((uintptr_t)kernel_image_start,
             (uintptr_t)kernel_image_end - (uintptr_t)kernel_image_start);
-    reserve((uintptr_t)info, sizeof *info);
+    reserve((uintptr_t)info, MULTIBOOT_INFO_SIZE);
     if (info->flags & MULTIBOOT_INFO_MMAP) {
         reserve(info->mmap_addr, info->mmap_length);
     }
     if (info->flags & MULTIBOOT_INFO_CMDLINE) {
-        reserve(info->cmdline, strlen((const char *)info->cmdline) + 1);
+        reserve_string(info->cmdline);
     }
     if (info->flags & MULTIBOOT_INFO_MODS) {
         const struct multiboot_module *mods = (const void *)info->mods_addr;
         reserve(info->mods_addr, info->mods_count * sizeof *mods);
         for (uint32_t i = 0; i < info->mods_count; i++) {
             reserve(mods[i].mod_start, mods[i].mod_end - mods[i].mod_start);
-            if (mods[i].string) {
-                reserve(mods[i].string, strlen((const char *)mods[i].string) + 1);
-            }
+            reserve_string(mods[i].string);
         }
+    }
+    if (info->flags & MULTIBOOT_INFO_ELF_SHDR) {
+        reserve(info->syms[2], (uint64_t)info->syms[0] * info->syms[1]);
+    }
+    if (info->flags & MULTIBOOT_INFO_DRIVES) {
+        reserve(info->drives_addr, info->drives_length);
+    }
+    if (info->flags & MULTIBOOT_INFO_LOADER_NAME) {
+        reserve_string(info->boot_loader_name);
+    }
+    if (info->flags & MULTIBOOT_INFO_APM) {
+        reserve(info->apm_table, MULTIBOOT_APM_SIZE);
+    }
+    if (info->flags & MULTIBOOT_INFO_VBE) {
+        reserve(info->vbe_control_info, MULTIBOOT_VBE_CONTROL_SIZE);
+        reserve(info->vbe_mode_info, MULTIBOOT_VBE_MODE_SIZE);
     }
 }
 
@@ -71,7 +101,8 @@ static void
 add_usable(uint64_t start, uint64_t end)
 {
     start = start < ONE_MIB ? ONE_MIB : start;
-    end = end > FOUR_GIB ? FOUR_GIB : end;
+    /* The pool works with 32-bit end addresses: leave out the last page. */
+    end = end > FOUR_GIB - 4096 ? FOUR_GIB - 4096 : end;
     if (start >= end) {
         return;
     }
@@ -111,13 +142,23 @@ heap_init(const struct multiboot_info *info)
     heap_pool_init(&pool);
     reserve_boot_data(info);
     if (info->flags & MULTIBOOT_INFO_MMAP) {
-        uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
-        while (at < end) {
-            const struct multiboot_mmap_entry *e = (const void *)at;
-            if (e->type == MULTIBOOT_MEMORY_AVAILABLE) {
-                add_usable(e->addr, e->addr + e->len);
+        /* Whatever the map says is not available stays out, even where an
+         * available entry overlaps it; each available entry is reserved
+         * once added, so that an overlapping one adds only what is new. */
+        for (int pass = 0; pass < 2; pass++) {
+            uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
+            while (at < end) {
+                const struct multiboot_mmap_entry *e = (const void *)at;
+                at += e->size + sizeof e->size;
+                bool available = e->type == MULTIBOOT_MEMORY_AVAILABLE;
+                if (available != (pass == 1)) {
+                    continue;
+                }
+                if (available) {
+                    add_usable(e->addr, e->addr + e->len);
+                }
+                reserve(e->addr, e->len);
             }
-            at += e->size + sizeof e->size;
         }
     } else if (info->flags & MULTIBOOT_INFO_MEMORY) {
         add_usable(ONE_MIB, ONE_MIB + (uint64_t)info->mem_upper * 1024);

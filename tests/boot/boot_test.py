@@ -11,10 +11,12 @@ the final screen into --shots.
 import argparse
 import os
 import re
+import struct
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ktap_run import EXIT_PASSED as KTEST_SUCCESS  # noqa: E402
 from machine import (COLS, ROWS, GdbStub, Machine, MachineError,  # noqa: E402
                      elf_symbol, qcodes_for)
 
@@ -704,6 +706,45 @@ def heap_no_memory(args, cfg, how):
         finally:
             shoot(m, args, 'heap-no-memory')
         assert_halted(m)
+
+
+def ktest_heap_kib(args, entry=None):
+    """Run the test kernel's suites, after rewriting the first entry of the
+    loader's memory map (QEMU's RAM below 640 KiB, which the heap never
+    uses) as entry, (addr, len, type), through the gdb stub. Returns the
+    KiB its heap managed; every in-kernel test must pass."""
+    with Machine(args.ktest, memory=MEMORY, gdb=True) as m:
+        stub = GdbStub(m.gdb_port)
+        stub.run_to(elf_symbol(args.ktest, '_start'))
+        if entry:
+            info = stub.register(3)  # EBX
+            mmap_addr = int.from_bytes(stub.read_memory(info + 48, 4), 'little')
+            stub.write_memory(mmap_addr + 4, struct.pack('<QQI', *entry))  # after size
+        stub.detach()
+        status = m.wait_exit(60)
+        log = m.debug_log()
+    managed = re.search(r'heap: (\d+) KiB managed', log)
+    if status != KTEST_SUCCESS or 'not ok' in log or not managed:
+        raise MachineError('test kernel with map entry {}: exit {}:\n{}'.format(
+            entry, status, log))
+    return int(managed.group(1))
+
+
+@scenario
+def heap_map(args, cfg, how):
+    """The heap takes the memory map at its most cautious: an available
+    entry that repeats RAM already listed adds nothing, and a reserved entry
+    inside available RAM keeps those 4 MiB out of the heap."""
+    at_16m, four_mib = 16 << 20, 4 << 20
+    plain = ktest_heap_kib(args)
+    repeated = ktest_heap_kib(args, (at_16m, four_mib, 1))
+    holed = ktest_heap_kib(args, (at_16m, four_mib, 2))
+    # Splitting RAM into one more region costs a few headers: up to 1 KiB
+    # as the figure is rounded.
+    if not 0 <= plain - repeated <= 1 or not 4096 <= plain - holed <= 4097:
+        raise MachineError('heap KiB: {} from the plain map, {} with 16-20 MiB listed '
+                           'twice (want the same, give or take 1), {} with 16-20 MiB '
+                           'reserved (want 4 MiB less)'.format(plain, repeated, holed))
 
 
 @scenario
