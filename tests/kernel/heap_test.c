@@ -12,6 +12,10 @@
 
 #define CHUNK      (64 * 1024)
 #define MAX_CHUNKS 16384 /* 1 GiB of 64 KiB chunks */
+#define MAX_EDGES  64
+/* What the heap may keep for itself besides the image: the loader's data,
+ * block headers, alignment. */
+#define HEAP_SLACK (64 * 1024)
 
 extern char kernel_image_start[], kernel_image_end[];
 
@@ -31,6 +35,57 @@ in_usable_ram(const struct multiboot_info *info, uintptr_t p, size_t n)
         at += e->size + sizeof e->size;
     }
     return false;
+}
+
+/* How the map classes address a: 1 available only, 0 neither or any
+ * entry that is not available (those win, as the heap must take them). */
+static bool
+usable_at(const struct multiboot_info *info, uint64_t a)
+{
+    bool available = false;
+    uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
+    while (at < end) {
+        const struct multiboot_mmap_entry *e = (const void *)at;
+        at += e->size + sizeof e->size;
+        if (e->addr <= a && a < e->addr + e->len) {
+            if (e->type != MULTIBOOT_MEMORY_AVAILABLE) {
+                return false;
+            }
+            available = true;
+        }
+    }
+    return available;
+}
+
+/* The bytes from 1 MiB to 4 GiB that the map calls available and nothing
+ * else, counting overlapping entries once: the heap's upper bound. */
+static uint64_t
+usable_bytes(const struct multiboot_info *info)
+{
+    uint64_t edges[MAX_EDGES] = {0x100000, 0x100000000ull};
+    int n = 2;
+    uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
+    while (at < end && n + 2 <= MAX_EDGES) {
+        const struct multiboot_mmap_entry *e = (const void *)at;
+        at += e->size + sizeof e->size;
+        edges[n++] = e->addr;
+        edges[n++] = e->addr + e->len;
+    }
+    for (int i = 1; i < n; i++) { /* insertion sort: a map has few entries */
+        for (int j = i; j > 0 && edges[j - 1] > edges[j]; j--) {
+            uint64_t t = edges[j];
+            edges[j] = edges[j - 1];
+            edges[j - 1] = t;
+        }
+    }
+    uint64_t total = 0;
+    for (int i = 0; i + 1 < n; i++) {
+        if (edges[i] >= 0x100000 && edges[i + 1] <= 0x100000000ull &&
+            edges[i] < edges[i + 1] && usable_at(info, edges[i])) {
+            total += edges[i + 1] - edges[i];
+        }
+    }
+    return total;
 }
 
 /* True if [p, p + n) overlaps [start, end). */
@@ -93,6 +148,13 @@ fill_all_of_memory(const struct multiboot_info *info)
     ksnprintf(line, sizeof line, "heap: %zu KiB managed, %d chunks of 64 KiB allocated",
               before.total / 1024, count);
     ktest_diag(line);
+    uint64_t usable = usable_bytes(info);
+    uint64_t image = (uintptr_t)kernel_image_end - (uintptr_t)kernel_image_start;
+    ksnprintf(line, sizeof line, "heap: the map has %llu KiB usable above 1 MiB",
+              (unsigned long long)(usable / 1024));
+    ktest_diag(line);
+    ktest_ok(before.total <= usable && before.total + image + HEAP_SLACK >= usable,
+             "heap: manages the map's usable RAM but the image and the loader's data");
     ktest_ok(count > 0 && (size_t)count * CHUNK >= before.total / 10 * 9,
              "heap: at least 90% of the managed memory is allocatable in 64 KiB chunks");
     ktest_ok(placed, "heap: every block lies in usable RAM above 1 MiB, clear of the "
