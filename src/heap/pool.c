@@ -351,8 +351,10 @@ live_block(const struct heap_pool *pool, void *p)
     /* Within the regions' bounds, aligned, with a header whose canary
      * holds: only the pool writes those. Outside every region a pointer
      * fails the first test; in a gap between regions (in the kernel: the
-     * loader's data and reserved RAM), the canary. */
-    if (a - pool->first >= pool->span || a % HEAP_ALIGN || b->canary != canary_of(b)) {
+     * loader's data and reserved RAM), the canary. A region's end sentinel
+     * has a valid header too, but size 0, which no allocation has. */
+    if (a - pool->first >= pool->span || a % HEAP_ALIGN || b->canary != canary_of(b) ||
+        block_size(b) == 0) {
         panic("heap: free of invalid pointer %p", p);
     }
     if (is_free(b)) {

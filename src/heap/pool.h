@@ -6,8 +6,8 @@
  *
  * Misuse ends in panic() with one of these messages:
  *   "heap: double free of %p"
- *   "heap: free of invalid pointer %p" (not from this pool, misaligned, or
- *       no valid block header before it)
+ *   "heap: free of invalid pointer %p" (not from this pool, misaligned,
+ *       no valid block header before it, or the end of a region)
  *   "heap: corrupted block header at %p (overflow from the block at %p?)"
  *       (a neighbour's header fails its canary check; when the block
  *       before the damaged one is not known, "from the block before it?") */

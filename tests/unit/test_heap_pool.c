@@ -241,6 +241,29 @@ test_invalid_pointers_panic(void **state)
     assert_true(PANICS(heap_pool_realloc(&pool, p + 32, 10)));
 }
 
+/* The payload address of a region's zero-size end sentinel is no
+ * allocation, even when the next region starts right there (freeing it
+ * would merge the two regions and take live below 0). */
+static void
+test_region_end_is_invalid(void **state)
+{
+    (void)state;
+    size_t half = sizeof arena2 / 2;
+    assert_true(heap_pool_add(&pool, arena2, half));
+    assert_true(heap_pool_add(&pool, arena2 + half, half));
+    void *end = arena2 + half; /* the first region's sentinel's payload */
+    char want[64];
+    snprintf(want, sizeof want, "heap: free of invalid pointer %p", end);
+    assert_true(PANICS(heap_pool_free(&pool, end)));
+    assert_string_equal(panic_message, want);
+    assert_true(PANICS(heap_pool_realloc(&pool, end, 10)));
+    assert_string_equal(panic_message, want);
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.live_allocations, 0);
+    assert_int_equal(s.used, 0);
+}
+
 /* Writing past the end of a block damages the next header; freeing the
  * block that overflowed names the damaged header and where it came from. */
 static void
@@ -273,6 +296,7 @@ main(void)
         cmocka_unit_test_setup(test_double_free_panics, setup),
         cmocka_unit_test_setup(test_double_free_after_merge, setup),
         cmocka_unit_test_setup(test_invalid_pointers_panic, setup),
+        cmocka_unit_test_setup(test_region_end_is_invalid, setup),
         cmocka_unit_test_setup(test_overflow_detected, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
