@@ -259,9 +259,9 @@ heap_pool_init(struct heap_pool *pool)
 bool
 heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
 {
-    uintptr_t start = ((uintptr_t)mem + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1);
-    uintptr_t end = ((uintptr_t)mem + bytes) & ~(uintptr_t)(HEAP_ALIGN - 1);
-    if (end < start || end - start < 2 * HEADER + MIN_PAYLOAD) {
+    uintptr_t start, end;
+    if (!heap_pool_bounds((uintptr_t)mem, bytes, &start, &end) ||
+        end - start < 2 * HEADER + MIN_PAYLOAD) {
         return false;
     }
     if (end - start > HEAP_MAX_BLOCK + 2 * HEADER) {

@@ -46,9 +46,27 @@ struct heap_pool {
 /* An empty pool. */
 void heap_pool_init(struct heap_pool *pool);
 
+/* The 16-byte aligned part [*start, *end) of [mem, mem + bytes); false when
+ * it is empty. A range that reaches the top of the address space ends at
+ * the last boundary below it, so mem + bytes never wraps to 0. Inline here,
+ * not in pool.c, only so that host tests can check that arithmetic: they
+ * cannot map memory at the top of the address space. */
+static inline bool
+heap_pool_bounds(uintptr_t mem, size_t bytes, uintptr_t *start, uintptr_t *end)
+{
+    uintptr_t room = UINTPTR_MAX - mem; /* up to the last address at most */
+    *end = (mem + (bytes < room ? bytes : room)) & ~(uintptr_t)(HEAP_ALIGN - 1);
+    if (*end <= mem) {
+        return false; /* also keeps the rounding up of mem below from wrapping */
+    }
+    *start = (mem + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1);
+    return *start < *end;
+}
+
 /* Manage [mem, mem + bytes) too (aligned inwards to 16 bytes; pieces of at
- * most HEAP_MAX_BLOCK). Returns false, adding nothing, when too small to
- * hold a block. */
+ * most HEAP_MAX_BLOCK; a region that reaches the top of the address space
+ * loses its last 16 bytes). Returns false, adding nothing, when too small
+ * to hold a block. */
 bool heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes);
 
 /* size bytes, 16-byte aligned, or NULL when no free block fits. size 0

@@ -195,6 +195,28 @@ test_several_regions(void **state)
     assert_true(s.total > initial.total + 60 * 1024);
 }
 
+/* heap_pool_add's bounds. A region at the top of the address space cannot
+ * be mapped on the host, so this checks heap_pool_bounds, the arithmetic
+ * heap_pool_add uses, with addresses alone. */
+static void
+test_region_bounds(void **state)
+{
+    (void)state;
+    uintptr_t start, end;
+    assert_true(heap_pool_bounds(0x1003, 0x100, &start, &end)); /* aligned inwards */
+    assert_int_equal(start, 0x1010);
+    assert_int_equal(end, 0x1100);
+    uintptr_t top = UINTPTR_MAX - 0xFFFF;                      /* the last 64 KiB */
+    assert_true(heap_pool_bounds(top, 0x10000, &start, &end)); /* ends at the top */
+    assert_int_equal(start, top);
+    assert_int_equal(end, UINTPTR_MAX - 15); /* not 0: the last 16 bytes are lost */
+    assert_true(heap_pool_bounds(top + 3, SIZE_MAX, &start, &end)); /* past the top */
+    assert_int_equal(start, top + 16);
+    assert_int_equal(end, UINTPTR_MAX - 15);
+    assert_false(heap_pool_bounds(UINTPTR_MAX - 7, 8, &start, &end)); /* no boundary */
+    assert_false(heap_pool_bounds(0x1001, 14, &start, &end));
+}
+
 static void
 test_double_free_panics(void **state)
 {
@@ -293,6 +315,7 @@ main(void)
         cmocka_unit_test_setup(test_coalescing_orders, setup),
         cmocka_unit_test_setup(test_out_of_memory, setup),
         cmocka_unit_test_setup(test_several_regions, setup),
+        cmocka_unit_test(test_region_bounds),
         cmocka_unit_test_setup(test_double_free_panics, setup),
         cmocka_unit_test_setup(test_double_free_after_merge, setup),
         cmocka_unit_test_setup(test_invalid_pointers_panic, setup),
