@@ -24,6 +24,7 @@ struct heap_block {
 #define FREE_BIT    1u
 #define CANARY      ((uintptr_t)0x5A1C3B0Bu)
 #define MAX_ALIGN   4096
+#define OWN_WALK    8 /* blocks of a request's own class list searched, at most */
 
 static size_t
 block_size(const struct heap_block *b)
@@ -166,8 +167,10 @@ pop_head(struct heap_pool *pool, int fl, int sl)
  * NULL. The O(1) search starts at the class above size's own (unless size
  * is a class bound), so that any list it finds holds only blocks that fit.
  * When that finds nothing, size's own list may still hold a block that is
- * big enough: only then is that one list walked, so that an allocation
- * fails only when no free block fits at all. */
+ * big enough: only then are the first OWN_WALK blocks of that one list
+ * searched. So the search takes constant time, and an allocation may fail
+ * while a fitting block lies deeper in that list (only when no block of any
+ * class above is free). */
 static inline __attribute__((always_inline)) struct heap_block *
 take_fitting(struct heap_pool *pool, size_t size)
 {
@@ -188,7 +191,9 @@ take_fitting(struct heap_pool *pool, size_t size)
         }
         if (!sl_map) {
             /* Nothing above: size's own list may still hold a big enough block. */
-            for (b = pool->lists[fl][sl]; b && block_size(b) < size; b = b->next_free) {
+            b = pool->lists[fl][sl];
+            for (int n = 1; b && block_size(b) < size; n++) {
+                b = n < OWN_WALK ? b->next_free : NULL;
             }
             if (!b) {
                 return NULL;

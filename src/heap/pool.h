@@ -1,7 +1,8 @@
 /* The allocator engine: a two-level segregated fit (TLSF) pool over one or
  * more memory regions, with immediate coalescing. Allocation and free take
  * constant time: two bitmaps and find-first-set pick a free list whose
- * every block fits; neighbours merge through the blocks' headers. Needs
+ * every block fits (when there is none, a few blocks of the request's own
+ * list are tried); neighbours merge through the blocks' headers. Needs
  * only core/, so it runs on the host too.
  *
  * Misuse ends in panic() with one of these messages:
@@ -70,11 +71,14 @@ heap_pool_bounds(uintptr_t mem, size_t bytes, uintptr_t *start, uintptr_t *end)
 bool heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes);
 
 /* size bytes, 16-byte aligned, or NULL when no free block fits. size 0
- * gives a unique pointer of a minimum-size block. */
+ * gives a unique pointer of a minimum-size block. In constant time: when no
+ * free block of a size class above size's own is left, only the first 8
+ * blocks of size's own class are tried, so it may return NULL while a
+ * fitting block lies deeper in that list. */
 void *heap_pool_alloc(struct heap_pool *pool, size_t size);
 
 /* size bytes aligned to align, a power of two up to 4096 (NULL otherwise,
- * or when no free block fits). */
+ * or when no free block fits, as heap_pool_alloc finds them). */
 void *heap_pool_alloc_aligned(struct heap_pool *pool, size_t size, size_t align);
 
 /* n * size zeroed bytes; NULL if the product overflows or nothing fits. */

@@ -195,6 +195,43 @@ test_several_regions(void **state)
     assert_true(s.total > initial.total + 60 * 1024);
 }
 
+/* A fresh pool with nothing free but 512-byte blocks and one 528-byte
+ * block, all in the same size class, the 528 one at place depth of the
+ * class's list; then alloc(520), which only that block fits. */
+static void *
+alloc_with_fit_at(int depth)
+{
+    setup(NULL);
+    void *blocks[128];
+    assert_true(depth <= 128);
+    for (int i = 0; i < depth; i++) {
+        blocks[i] = heap_pool_alloc(&pool, i ? 512 : 528);
+        assert_non_null(heap_pool_alloc(&pool, 16)); /* keeps them apart */
+    }
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_non_null(heap_pool_alloc(&pool, s.largest_free)); /* the rest */
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.largest_free, 0);
+    for (int i = 0; i < depth; i++) { /* each goes to the list's head */
+        heap_pool_free(&pool, blocks[i]);
+    }
+    return heap_pool_alloc(&pool, 520);
+}
+
+/* With no free block in a class above a request's own, only the first few
+ * blocks of its own class's list are tried (8; constant time): a fitting
+ * block deeper in it is not found. The trade-off pool.h states. */
+static void
+test_own_class_walk_bounded(void **state)
+{
+    (void)state;
+    assert_non_null(alloc_with_fit_at(2)); /* behind one that does not fit */
+    assert_non_null(alloc_with_fit_at(8));
+    assert_null(alloc_with_fit_at(9));
+    assert_null(alloc_with_fit_at(100));
+}
+
 /* heap_pool_add's bounds. A region at the top of the address space cannot
  * be mapped on the host, so this checks heap_pool_bounds, the arithmetic
  * heap_pool_add uses, with addresses alone. */
@@ -316,6 +353,7 @@ main(void)
         cmocka_unit_test_setup(test_out_of_memory, setup),
         cmocka_unit_test_setup(test_several_regions, setup),
         cmocka_unit_test(test_region_bounds),
+        cmocka_unit_test(test_own_class_walk_bounded),
         cmocka_unit_test_setup(test_double_free_panics, setup),
         cmocka_unit_test_setup(test_double_free_after_merge, setup),
         cmocka_unit_test_setup(test_invalid_pointers_panic, setup),
