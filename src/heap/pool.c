@@ -24,6 +24,7 @@ struct heap_block {
 #define FREE_BIT    1u
 #define CANARY      ((uintptr_t)0x5A1C3B0Bu)
 #define MAX_ALIGN   4096
+#define OWN_WALK    8 /* blocks of a request's own class list searched, at most */
 
 static size_t
 block_size(const struct heap_block *b)
@@ -166,8 +167,10 @@ pop_head(struct heap_pool *pool, int fl, int sl)
  * NULL. The O(1) search starts at the class above size's own (unless size
  * is a class bound), so that any list it finds holds only blocks that fit.
  * When that finds nothing, size's own list may still hold a block that is
- * big enough: only then is that one list walked, so that an allocation
- * fails only when no free block fits at all. */
+ * big enough: only then are the first OWN_WALK blocks of that one list
+ * searched. So the search takes constant time, and an allocation may fail
+ * while a fitting block lies deeper in that list (only when no block of any
+ * class above is free). */
 static inline __attribute__((always_inline)) struct heap_block *
 take_fitting(struct heap_pool *pool, size_t size)
 {
@@ -188,7 +191,9 @@ take_fitting(struct heap_pool *pool, size_t size)
         }
         if (!sl_map) {
             /* Nothing above: size's own list may still hold a big enough block. */
-            for (b = pool->lists[fl][sl]; b && block_size(b) < size; b = b->next_free) {
+            b = pool->lists[fl][sl];
+            for (int n = 1; b && block_size(b) < size; n++) {
+                b = n < OWN_WALK ? b->next_free : NULL;
             }
             if (!b) {
                 return NULL;
@@ -259,9 +264,9 @@ heap_pool_init(struct heap_pool *pool)
 bool
 heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
 {
-    uintptr_t start = ((uintptr_t)mem + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1);
-    uintptr_t end = ((uintptr_t)mem + bytes) & ~(uintptr_t)(HEAP_ALIGN - 1);
-    if (end < start || end - start < 2 * HEADER + MIN_PAYLOAD) {
+    uintptr_t start, end;
+    if (!heap_pool_bounds((uintptr_t)mem, bytes, &start, &end) ||
+        end - start < 2 * HEADER + MIN_PAYLOAD) {
         return false;
     }
     if (end - start > HEAP_MAX_BLOCK + 2 * HEADER) {
@@ -351,8 +356,10 @@ live_block(const struct heap_pool *pool, void *p)
     /* Within the regions' bounds, aligned, with a header whose canary
      * holds: only the pool writes those. Outside every region a pointer
      * fails the first test; in a gap between regions (in the kernel: the
-     * loader's data and reserved RAM), the canary. */
-    if (a - pool->first >= pool->span || a % HEAP_ALIGN || b->canary != canary_of(b)) {
+     * loader's data and reserved RAM), the canary. A region's end sentinel
+     * has a valid header too, but size 0, which no allocation has. */
+    if (a - pool->first >= pool->span || a % HEAP_ALIGN || b->canary != canary_of(b) ||
+        block_size(b) == 0) {
         panic("heap: free of invalid pointer %p", p);
     }
     if (is_free(b)) {

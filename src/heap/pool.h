@@ -1,13 +1,14 @@
 /* The allocator engine: a two-level segregated fit (TLSF) pool over one or
  * more memory regions, with immediate coalescing. Allocation and free take
  * constant time: two bitmaps and find-first-set pick a free list whose
- * every block fits; neighbours merge through the blocks' headers. Needs
+ * every block fits (when there is none, a few blocks of the request's own
+ * list are tried); neighbours merge through the blocks' headers. Needs
  * only core/, so it runs on the host too.
  *
  * Misuse ends in panic() with one of these messages:
  *   "heap: double free of %p"
- *   "heap: free of invalid pointer %p" (not from this pool, misaligned, or
- *       no valid block header before it)
+ *   "heap: free of invalid pointer %p" (not from this pool, misaligned,
+ *       no valid block header before it, or the end of a region)
  *   "heap: corrupted block header at %p (overflow from the block at %p?)"
  *       (a neighbour's header fails its canary check; when the block
  *       before the damaged one is not known, "from the block before it?") */
@@ -46,17 +47,38 @@ struct heap_pool {
 /* An empty pool. */
 void heap_pool_init(struct heap_pool *pool);
 
+/* The 16-byte aligned part [*start, *end) of [mem, mem + bytes); false when
+ * it is empty. A range that reaches the top of the address space ends at
+ * the last boundary below it, so mem + bytes never wraps to 0. Inline here,
+ * not in pool.c, only so that host tests can check that arithmetic: they
+ * cannot map memory at the top of the address space. */
+static inline bool
+heap_pool_bounds(uintptr_t mem, size_t bytes, uintptr_t *start, uintptr_t *end)
+{
+    uintptr_t room = UINTPTR_MAX - mem; /* up to the last address at most */
+    *end = (mem + (bytes < room ? bytes : room)) & ~(uintptr_t)(HEAP_ALIGN - 1);
+    if (*end <= mem) {
+        return false; /* also keeps the rounding up of mem below from wrapping */
+    }
+    *start = (mem + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1);
+    return *start < *end;
+}
+
 /* Manage [mem, mem + bytes) too (aligned inwards to 16 bytes; pieces of at
- * most HEAP_MAX_BLOCK). Returns false, adding nothing, when too small to
- * hold a block. */
+ * most HEAP_MAX_BLOCK; a region that reaches the top of the address space
+ * loses its last 16 bytes). Returns false, adding nothing, when too small
+ * to hold a block. */
 bool heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes);
 
 /* size bytes, 16-byte aligned, or NULL when no free block fits. size 0
- * gives a unique pointer of a minimum-size block. */
+ * gives a unique pointer of a minimum-size block. In constant time: when no
+ * free block of a size class above size's own is left, only the first 8
+ * blocks of size's own class are tried, so it may return NULL while a
+ * fitting block lies deeper in that list. */
 void *heap_pool_alloc(struct heap_pool *pool, size_t size);
 
 /* size bytes aligned to align, a power of two up to 4096 (NULL otherwise,
- * or when no free block fits). */
+ * or when no free block fits, as heap_pool_alloc finds them). */
 void *heap_pool_alloc_aligned(struct heap_pool *pool, size_t size, size_t align);
 
 /* n * size zeroed bytes; NULL if the product overflows or nothing fits. */

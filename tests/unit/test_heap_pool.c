@@ -120,8 +120,11 @@ test_realloc_cases(void **state)
     char *grown = heap_pool_realloc(&pool, p, 4000); /* next block is free */
     assert_ptr_equal(grown, p);
     assert_memory_equal(grown, "01234567890123456789", 20);
-    char *blocker = heap_pool_alloc(&pool, 16); /* right after grown */
-    assert_ptr_equal(blocker, grown + 4000 + (blocker - grown - 4000));
+    struct heap_stats one;
+    heap_pool_stats(&pool, &one);
+    size_t header = one.used - 4000; /* grown is the one block in use */
+    char *blocker = heap_pool_alloc(&pool, 16);
+    assert_ptr_equal(blocker, grown + 4000 + header); /* the very next block */
     char *moved = heap_pool_realloc(&pool, grown, 20000);
     assert_non_null(moved);
     assert_ptr_not_equal(moved, grown);
@@ -195,6 +198,65 @@ test_several_regions(void **state)
     assert_true(s.total > initial.total + 60 * 1024);
 }
 
+/* A fresh pool with nothing free but 512-byte blocks and one 528-byte
+ * block, all in the same size class, the 528 one at place depth of the
+ * class's list; then alloc(520), which only that block fits. */
+static void *
+alloc_with_fit_at(int depth)
+{
+    setup(NULL);
+    void *blocks[128];
+    assert_true(depth <= 128);
+    for (int i = 0; i < depth; i++) {
+        blocks[i] = heap_pool_alloc(&pool, i ? 512 : 528);
+        assert_non_null(heap_pool_alloc(&pool, 16)); /* keeps them apart */
+    }
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_non_null(heap_pool_alloc(&pool, s.largest_free)); /* the rest */
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.largest_free, 0);
+    for (int i = 0; i < depth; i++) { /* each goes to the list's head */
+        heap_pool_free(&pool, blocks[i]);
+    }
+    return heap_pool_alloc(&pool, 520);
+}
+
+/* With no free block in a class above a request's own, only the first few
+ * blocks of its own class's list are tried (8; constant time): a fitting
+ * block deeper in it is not found. The trade-off pool.h states. */
+static void
+test_own_class_walk_bounded(void **state)
+{
+    (void)state;
+    assert_non_null(alloc_with_fit_at(2)); /* behind one that does not fit */
+    assert_non_null(alloc_with_fit_at(8));
+    assert_null(alloc_with_fit_at(9));
+    assert_null(alloc_with_fit_at(100));
+}
+
+/* heap_pool_add's bounds. A region at the top of the address space cannot
+ * be mapped on the host, so this checks heap_pool_bounds, the arithmetic
+ * heap_pool_add uses, with addresses alone. */
+static void
+test_region_bounds(void **state)
+{
+    (void)state;
+    uintptr_t start, end;
+    assert_true(heap_pool_bounds(0x1003, 0x100, &start, &end)); /* aligned inwards */
+    assert_int_equal(start, 0x1010);
+    assert_int_equal(end, 0x1100);
+    uintptr_t top = UINTPTR_MAX - 0xFFFF;                      /* the last 64 KiB */
+    assert_true(heap_pool_bounds(top, 0x10000, &start, &end)); /* ends at the top */
+    assert_int_equal(start, top);
+    assert_int_equal(end, UINTPTR_MAX - 15); /* not 0: the last 16 bytes are lost */
+    assert_true(heap_pool_bounds(top + 3, SIZE_MAX, &start, &end)); /* past the top */
+    assert_int_equal(start, top + 16);
+    assert_int_equal(end, UINTPTR_MAX - 15);
+    assert_false(heap_pool_bounds(UINTPTR_MAX - 7, 8, &start, &end)); /* no boundary */
+    assert_false(heap_pool_bounds(0x1001, 14, &start, &end));
+}
+
 static void
 test_double_free_panics(void **state)
 {
@@ -241,6 +303,29 @@ test_invalid_pointers_panic(void **state)
     assert_true(PANICS(heap_pool_realloc(&pool, p + 32, 10)));
 }
 
+/* The payload address of a region's zero-size end sentinel is no
+ * allocation, even when the next region starts right there (freeing it
+ * would merge the two regions and take live below 0). */
+static void
+test_region_end_is_invalid(void **state)
+{
+    (void)state;
+    size_t half = sizeof arena2 / 2;
+    assert_true(heap_pool_add(&pool, arena2, half));
+    assert_true(heap_pool_add(&pool, arena2 + half, half));
+    void *end = arena2 + half; /* the first region's sentinel's payload */
+    char want[64];
+    snprintf(want, sizeof want, "heap: free of invalid pointer %p", end);
+    assert_true(PANICS(heap_pool_free(&pool, end)));
+    assert_string_equal(panic_message, want);
+    assert_true(PANICS(heap_pool_realloc(&pool, end, 10)));
+    assert_string_equal(panic_message, want);
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.live_allocations, 0);
+    assert_int_equal(s.used, 0);
+}
+
 /* Writing past the end of a block damages the next header; freeing the
  * block that overflowed names the damaged header and where it came from. */
 static void
@@ -270,9 +355,12 @@ main(void)
         cmocka_unit_test_setup(test_coalescing_orders, setup),
         cmocka_unit_test_setup(test_out_of_memory, setup),
         cmocka_unit_test_setup(test_several_regions, setup),
+        cmocka_unit_test(test_region_bounds),
+        cmocka_unit_test(test_own_class_walk_bounded),
         cmocka_unit_test_setup(test_double_free_panics, setup),
         cmocka_unit_test_setup(test_double_free_after_merge, setup),
         cmocka_unit_test_setup(test_invalid_pointers_panic, setup),
+        cmocka_unit_test_setup(test_region_end_is_invalid, setup),
         cmocka_unit_test_setup(test_overflow_detected, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
