@@ -37,8 +37,8 @@ in_usable_ram(const struct multiboot_info *info, uintptr_t p, size_t n)
     return false;
 }
 
-/* How the map classes address a: 1 available only, 0 neither or any
- * entry that is not available (those win, as the heap must take them). */
+/* True if some map entry calls address a available and none calls it
+ * anything else (those win: the heap must keep out of them). */
 static bool
 usable_at(const struct multiboot_info *info, uint64_t a)
 {
