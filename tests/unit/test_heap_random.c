@@ -2,7 +2,7 @@
  * operations (alloc, aligned alloc, calloc, realloc, free) against
  * heap_model, which checks after every step that the touched block is
  * aligned, intact and overlaps no other live block, and that the pool's
- * figures agree with the model; every 4096 steps all blocks' contents are
+ * figures agree with the model; every 64 steps all blocks' contents are
  * checked, and at the end everything freed must coalesce back. The pool is
  * small enough that allocations also fail for want of memory.
  *
@@ -84,7 +84,7 @@ test_random_operations(void **state)
     for (long op = 0; op < operations; op++) {
         struct heap_op o = random_op();
         heap_model_step(&model, &o);
-        if (op % 4096 == 0) {
+        if (op % 64 == 0) {
             heap_model_check_all(&model);
         }
     }
