@@ -16,13 +16,8 @@
 #include "irq/pic.h"
 #include "ktest.h"
 
-#define MASTER_CMD    0x20
-#define MASTER_DATA   0x21
-#define SLAVE_CMD     0xA0
-#define SLAVE_DATA    0xA1
-#define OCW3_READ_ISR 0x0B
-#define CASCADE_BIT   0x04 /* IRQ 2 on the master */
-#define RTC_BIT       0x01 /* IRQ 8: line 0 of the slave */
+#define CASCADE_BIT 0x04 /* IRQ 2 on the master */
+#define RTC_BIT     0x01 /* IRQ 8: line 0 of the slave */
 
 #define CMOS_INDEX  0x70
 #define CMOS_DATA   0x71
@@ -64,9 +59,8 @@ cmos_write(uint8_t reg, uint8_t value)
 static struct in_service
 read_in_service(void)
 {
-    outb(MASTER_CMD, OCW3_READ_ISR);
-    outb(SLAVE_CMD, OCW3_READ_ISR);
-    return (struct in_service){inb(MASTER_CMD), inb(SLAVE_CMD)};
+    uint16_t isr = pic_in_service();
+    return (struct in_service){(uint8_t)isr, (uint8_t)(isr >> 8)};
 }
 
 static void
@@ -135,14 +129,14 @@ run_rtc(void)
 void
 ktest_irq(void)
 {
-    uint8_t masks[2] = {inb(MASTER_DATA), inb(SLAVE_DATA)};
+    uint8_t masks[2] = {inb(PIC_MASTER_DATA), inb(PIC_SLAVE_DATA)};
     ktest_ok(irq_register(7, line7_irq) == 0 && irq_register(15, line15_irq) == 0 &&
                  irq_register(RTC_IRQ, rtc_irq) == 0,
              "irq: handlers registered for IRQ 7, 8 and 15");
     run_rtc();
     cpu_cli(); /* mask again the lines irq_register opened: 2, 7, 8 and 15 */
-    outb(MASTER_DATA, masks[0]);
-    outb(SLAVE_DATA, masks[1]);
+    outb(PIC_MASTER_DATA, masks[0]);
+    outb(PIC_SLAVE_DATA, masks[1]);
     cpu_sti();
 
     char line[120];
@@ -165,7 +159,7 @@ ktest_irq(void)
              "EOI to the master only");
     struct in_service now = read_in_service();
     ktest_ok(now.master == 0 && now.slave == 0 && !(cmos_read(RTC_B) & RTC_B_PIE) &&
-                 inb(MASTER_DATA) == masks[0] && inb(SLAVE_DATA) == masks[1],
+                 inb(PIC_MASTER_DATA) == masks[0] && inb(PIC_SLAVE_DATA) == masks[1],
              "irq: afterwards nothing is in service, the RTC's periodic interrupt "
              "is off and the masks are as before");
 }
