@@ -290,11 +290,7 @@ def panic(args, cfg, how):
 def bad_magic(args, cfg, how):
     """Entered with a wrong EAX (not by a Multiboot loader), the kernel says
     so on screen and on the debug port, and halts."""
-    with Machine(args.elf, gdb=True) as m:
-        stub = GdbStub(m.gdb_port)
-        stub.run_to(elf_symbol(args.elf, '_start'))
-        stub.set_register(0, 0x12345678)  # EAX
-        stub.detach()
+    with boot_patched(args.elf, lambda stub, info: stub.set_register(0, 0x12345678)) as m:
         message = 'sluice: bad Multiboot magic'
         try:
             wait_screen(m, painted(message, PANIC_ATTR), 'kernel',
@@ -652,17 +648,26 @@ def heap_misuse(args, cfg, what, pattern):
 MB_INFO_MEMORY, MB_INFO_MMAP = 1 << 0, 1 << 6
 
 
-def boot_with_flags_cleared(args, clear):
-    """Start the kernel, stop at _start and clear bits of the Multiboot info
-    flags (EBX points at them), as a loader that gives less would."""
-    m = Machine(args.elf, memory=MEMORY, gdb=True).start()
+def boot_patched(image, patch):
+    """Start image, stop at _start and let patch(stub, info) change what the
+    loader handed over (info: the Multiboot info's address, from EBX; EAX,
+    register 0, holds the magic), then let it run on. Returns the started
+    machine."""
+    m = Machine(image, memory=MEMORY, gdb=True).start()
     stub = GdbStub(m.gdb_port)
-    stub.run_to(elf_symbol(args.elf, '_start'))
-    info = stub.register(3)  # EBX
-    flags = int.from_bytes(stub.read_memory(info, 4), 'little')
-    stub.write_memory(info, (flags & ~clear).to_bytes(4, 'little'))
+    stub.run_to(elf_symbol(image, '_start'))
+    patch(stub, stub.register(3))
     stub.detach()
     return m
+
+
+def boot_with_flags_cleared(args, clear):
+    """Boot the kernel with bits of the Multiboot info flags cleared, as a
+    loader that gives less would."""
+    def patch(stub, info):
+        flags = int.from_bytes(stub.read_memory(info, 4), 'little')
+        stub.write_memory(info, (flags & ~clear).to_bytes(4, 'little'))
+    return boot_patched(args.elf, patch)
 
 
 @scenario
@@ -713,14 +718,11 @@ def ktest_heap_kib(args, entry=None):
     loader's memory map (QEMU's RAM below 640 KiB, which the heap never
     uses) as entry, (addr, len, type), through the gdb stub. Returns the
     KiB its heap managed; every in-kernel test must pass."""
-    with Machine(args.ktest, memory=MEMORY, gdb=True) as m:
-        stub = GdbStub(m.gdb_port)
-        stub.run_to(elf_symbol(args.ktest, '_start'))
+    def patch(stub, info):
         if entry:
-            info = stub.register(3)  # EBX
             mmap_addr = int.from_bytes(stub.read_memory(info + 48, 4), 'little')
             stub.write_memory(mmap_addr + 4, struct.pack('<QQI', *entry))  # after size
-        stub.detach()
+    with boot_patched(args.ktest, patch) as m:
         status = m.wait_exit(60)
         log = m.debug_log()
     managed = re.search(r'heap: (\d+) KiB managed', log)
