@@ -260,6 +260,35 @@ def scroll(args, cfg, how):
         expect_cursor(m, 24 * COLS)
 
 
+def panic_rows(message_rows, where):
+    """The panic screen's rows, as wait_lines takes them: the title, the
+    message's rows, where it happened (' at FILE:LINE', text or pattern) and
+    the closing line, all white on red."""
+    return ([('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR), ('', 0)] +
+            [(row, PANIC_ATTR) for row in message_rows] +
+            [('', 0), (where, PANIC_ATTR), ('', 0), (' The system is halted.', PANIC_ATTR)])
+
+
+def expect_panic(m, args, cfg, report, rows, shot):
+    """Wait for a panic whose debug-port line matches report (a pattern of
+    the whole line, its newline included); the screen must then show
+    rows(match), the panic screen, with the console, or that line on red
+    without it; the CPU halts. Returns the match."""
+    try:
+        m.wait_until(lambda m: report.search(m.debug_log()), 15,
+                     'the panic {!r} on the debug port'.format(report.pattern))
+        match = report.search(m.debug_log())
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            wait_lines(m, rows(match), PANIC_ATTR, 15, 'the panic screen')
+        else:
+            wait_screen(m, painted(match.group(0).rstrip('\n'), PANIC_ATTR), 'kernel',
+                        'the red report')
+    finally:
+        shoot(m, args, shot)
+    assert_halted(m)
+    return match
+
+
 @scenario
 def panic(args, cfg, how):
     """panic() paints its report: with the console a white-on-red screen with
@@ -270,10 +299,8 @@ def panic(args, cfg, how):
     report = 'PANIC: test panic 42 (at {})'.format(where)
     with Machine(args.ktest, memory=MEMORY, cmdline='panic') as m:
         if cfg['CONFIG_COLOR_CONSOLE']:
-            expected = lines_screen(
-                [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR), ('', 0),
-                 (' test panic 42', PANIC_ATTR), ('', 0), (' at ' + where, PANIC_ATTR),
-                 ('', 0), (' The system is halted.', PANIC_ATTR)], PANIC_ATTR)
+            expected = lines_screen(panic_rows([' test panic 42'], ' at ' + where),
+                                    PANIC_ATTR)
         else:
             expected = painted(report, PANIC_ATTR)
         try:
@@ -409,15 +436,11 @@ def report_lines(vector, eip=r'[0-9a-f]{8}'):
     pattern), as wait_lines takes them."""
     head = re.compile(r' CPU exception {}: {}, (no error code|error code '
                       r'0x[0-9a-f]+)'.format(vector, re.escape(EXCEPTIONS[vector])))
-    return [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR), ('', 0),
-            (head, PANIC_ATTR),
-            (re.compile(r' EIP={} CS=0008 EFLAGS=[0-9a-f]{{8}}'.format(eip)), PANIC_ATTR),
-            (re.compile(r' EAX=[0-9a-f]{8} EBX=[0-9a-f]{8} ECX=[0-9a-f]{8}'
-                        r' EDX=[0-9a-f]{8}'), PANIC_ATTR),
-            (re.compile(r' ESI=[0-9a-f]{8} EDI=[0-9a-f]{8} EBP=[0-9a-f]{8}'
-                        r' ESP=[0-9a-f]{8}'), PANIC_ATTR),
-            ('', 0), (re.compile(r' at src/irq/irq\.c:\d+'), PANIC_ATTR),
-            ('', 0), (' The system is halted.', PANIC_ATTR)]
+    return panic_rows(
+        [head, re.compile(r' EIP={} CS=0008 EFLAGS=[0-9a-f]{{8}}'.format(eip)),
+         re.compile(r' EAX=[0-9a-f]{8} EBX=[0-9a-f]{8} ECX=[0-9a-f]{8} EDX=[0-9a-f]{8}'),
+         re.compile(r' ESI=[0-9a-f]{8} EDI=[0-9a-f]{8} EBP=[0-9a-f]{8} ESP=[0-9a-f]{8}')],
+        re.compile(r' at src/irq/irq\.c:\d+'))
 
 
 def fault_scenario(args, cfg, vectors):
@@ -452,17 +475,7 @@ def fault_report(args, cfg, how):
         r'EDX=[0-9a-f]{{8}}{0}ESI=[0-9a-f]{{8}} EDI=[0-9a-f]{{8}} EBP=[0-9a-f]{{8}} '
         r'ESP=[0-9a-f]{{8}}) \(at src/irq/irq\.c:\d+\)\n'.format(sep, eip))
     with Machine(args.ktest, memory=MEMORY, cmdline='fault') as m:
-        try:
-            m.wait_until(lambda m: report.search(m.debug_log()), 15,
-                         'the report of exception 6 at EIP={} on the debug port'.format(eip))
-            if cfg['CONFIG_COLOR_CONSOLE']:
-                wait_lines(m, report_lines(6, eip), PANIC_ATTR, 15, 'the panic screen')
-            else:
-                line = report.search(m.debug_log()).group(0).rstrip('\n')
-                wait_screen(m, painted(line, PANIC_ATTR), 'kernel', 'the red report')
-        finally:
-            shoot(m, args, 'fault-report')
-        assert_halted(m)
+        expect_panic(m, args, cfg, report, lambda _: report_lines(6, eip), 'fault-report')
 
 
 for _first in range(0, 32, 8):
@@ -624,25 +637,14 @@ def heap_misuse(args, cfg, what, pattern):
     port and on the screen, and the machine halts."""
     with Machine(args.ktest, memory=MEMORY, cmdline=what) as m:
         report = re.compile(r'PANIC: (' + pattern + r') \(at src/heap/pool\.c:\d+\)\n')
-        m.wait_until(lambda m: report.search(m.debug_log()), 15,
-                     'the panic {!r} on the debug port'.format(pattern))
-        message = report.search(m.debug_log()).group(1)
-        address = int(re.search(r'0x([0-9a-f]+)', message).group(1), 16)
-        if address < 0x100000:
-            raise MachineError('{}: {:#x} is not a heap address'.format(message, address))
-        try:
-            if cfg['CONFIG_COLOR_CONSOLE']:
-                wait_lines(m, [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR),
-                               ('', 0), (' ' + message, PANIC_ATTR), ('', 0),
-                               (re.compile(r' at src/heap/pool\.c:\d+'), PANIC_ATTR), ('', 0),
-                               (' The system is halted.', PANIC_ATTR)], PANIC_ATTR, 15,
-                           'the panic screen')
-            else:
-                screen = report.search(m.debug_log()).group(0).rstrip('\n')
-                wait_screen(m, painted(screen, PANIC_ATTR), 'kernel', 'the red report')
-        finally:
-            shoot(m, args, 'heap-' + what)
-        assert_halted(m)
+        message = expect_panic(
+            m, args, cfg, report,
+            lambda match: panic_rows([' ' + match.group(1)],
+                                     re.compile(r' at src/heap/pool\.c:\d+')),
+            'heap-' + what).group(1)
+    address = int(re.search(r'0x([0-9a-f]+)', message).group(1), 16)
+    if address < 0x100000:
+        raise MachineError('{}: {:#x} is not a heap address'.format(message, address))
 
 
 MB_INFO_MEMORY, MB_INFO_MMAP = 1 << 0, 1 << 6
@@ -696,21 +698,10 @@ def heap_no_memory(args, cfg, how):
     with boot_with_flags_cleared(args, MB_INFO_MMAP | MB_INFO_MEMORY) as m:
         report = re.compile(r'PANIC: ' + re.escape(message) +
                             r' \(at src/heap/heap\.c:\d+\)\n')
-        m.wait_until(lambda m: report.search(m.debug_log()), 15,
-                     'the refusal on the debug port')
-        try:
-            if cfg['CONFIG_COLOR_CONSOLE']:
-                wait_lines(m, [('', 0), (' *** sluice: kernel panic ***', PANIC_ATTR),
-                               ('', 0), (' ' + message, PANIC_ATTR), ('', 0),
-                               (re.compile(r' at src/heap/heap\.c:\d+'), PANIC_ATTR),
-                               ('', 0), (' The system is halted.', PANIC_ATTR)],
-                           PANIC_ATTR, 15, 'the panic screen')
-            else:
-                wait_screen(m, painted(report.search(m.debug_log()).group(0)[:-1],
-                                       PANIC_ATTR), 'kernel', 'the red report')
-        finally:
-            shoot(m, args, 'heap-no-memory')
-        assert_halted(m)
+        expect_panic(m, args, cfg, report,
+                     lambda _: panic_rows([' ' + message],
+                                          re.compile(r' at src/heap/heap\.c:\d+')),
+                     'heap-no-memory')
 
 
 def ktest_heap_kib(args, entry=None):
