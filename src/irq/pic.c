@@ -43,21 +43,29 @@ pic_unmask(int line)
     outb(PIC_MASTER_DATA, inb(PIC_MASTER_DATA) & ~(1 << line));
 }
 
+/* The in-service register of the chip whose command port is cmd. */
+static uint8_t
+chip_in_service(uint16_t cmd)
+{
+    outb(cmd, OCW3_READ_ISR);
+    return inb(cmd);
+}
+
 uint16_t
 pic_in_service(void)
 {
-    outb(PIC_MASTER_CMD, OCW3_READ_ISR);
-    outb(PIC_SLAVE_CMD, OCW3_READ_ISR);
-    return (uint16_t)(inb(PIC_MASTER_CMD) | inb(PIC_SLAVE_CMD) << 8);
+    uint16_t master = chip_in_service(PIC_MASTER_CMD);
+    uint16_t slave = chip_in_service(PIC_SLAVE_CMD);
+    return (uint16_t)(master | slave << 8);
 }
 
 bool
 pic_spurious(int line)
 {
-    if (line == 7 && !(pic_in_service() & 0x0080)) {
+    if (line == 7 && !(chip_in_service(PIC_MASTER_CMD) & 0x80)) {
         return true;
     }
-    if (line == 15 && !(pic_in_service() & 0x8000)) {
+    if (line == 15 && !(chip_in_service(PIC_SLAVE_CMD) & 0x80)) {
         outb(PIC_MASTER_CMD, EOI); /* the master did see an IRQ 2 */
         return true;
     }
