@@ -56,6 +56,27 @@ struct multiboot_mmap_entry {
     uint32_t type;
 } __attribute__((packed));
 
+/* The memory map's entries run from multiboot_mmap_first(info) up to, not
+ * including, multiboot_mmap_end(info); only when info->flags has
+ * MULTIBOOT_INFO_MMAP. Each entry's size says where the next one starts. */
+static inline const struct multiboot_mmap_entry *
+multiboot_mmap_first(const struct multiboot_info *info)
+{
+    return (const void *)(uintptr_t)info->mmap_addr;
+}
+
+static inline const struct multiboot_mmap_entry *
+multiboot_mmap_end(const struct multiboot_info *info)
+{
+    return (const void *)((uintptr_t)info->mmap_addr + info->mmap_length);
+}
+
+static inline const struct multiboot_mmap_entry *
+multiboot_mmap_next(const struct multiboot_mmap_entry *e)
+{
+    return (const void *)((const char *)e + sizeof e->size + e->size);
+}
+
 struct multiboot_module {
     uint32_t mod_start;
     uint32_t mod_end;

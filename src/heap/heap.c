@@ -146,10 +146,9 @@ heap_init(const struct multiboot_info *info)
          * available entry overlaps it; each available entry is reserved
          * once added, so that an overlapping one adds only what is new. */
         for (int pass = 0; pass < 2; pass++) {
-            uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
-            while (at < end) {
-                const struct multiboot_mmap_entry *e = (const void *)at;
-                at += e->size + sizeof e->size;
+            for (const struct multiboot_mmap_entry *e = multiboot_mmap_first(info),
+                                                   *end = multiboot_mmap_end(info);
+                 e < end; e = multiboot_mmap_next(e)) {
                 bool available = e->type == MULTIBOOT_MEMORY_AVAILABLE;
                 if (available != (pass == 1)) {
                     continue;

@@ -25,14 +25,13 @@ static void *chunks[MAX_CHUNKS];
 static bool
 in_usable_ram(const struct multiboot_info *info, uintptr_t p, size_t n)
 {
-    uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
-    while (at < end) {
-        const struct multiboot_mmap_entry *e = (const void *)at;
+    for (const struct multiboot_mmap_entry *e = multiboot_mmap_first(info),
+                                           *end = multiboot_mmap_end(info);
+         e < end; e = multiboot_mmap_next(e)) {
         if (e->type == MULTIBOOT_MEMORY_AVAILABLE && e->addr <= p &&
             p + n <= e->addr + e->len) {
             return true;
         }
-        at += e->size + sizeof e->size;
     }
     return false;
 }
@@ -43,10 +42,9 @@ static bool
 usable_at(const struct multiboot_info *info, uint64_t a)
 {
     bool available = false;
-    uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
-    while (at < end) {
-        const struct multiboot_mmap_entry *e = (const void *)at;
-        at += e->size + sizeof e->size;
+    for (const struct multiboot_mmap_entry *e = multiboot_mmap_first(info),
+                                           *end = multiboot_mmap_end(info);
+         e < end; e = multiboot_mmap_next(e)) {
         if (e->addr <= a && a < e->addr + e->len) {
             if (e->type != MULTIBOOT_MEMORY_AVAILABLE) {
                 return false;
@@ -64,10 +62,9 @@ usable_bytes(const struct multiboot_info *info)
 {
     uint64_t edges[MAX_EDGES] = {0x100000, 0x100000000ull};
     int n = 2;
-    uint32_t at = info->mmap_addr, end = info->mmap_addr + info->mmap_length;
-    while (at < end && n + 2 <= MAX_EDGES) {
-        const struct multiboot_mmap_entry *e = (const void *)at;
-        at += e->size + sizeof e->size;
+    for (const struct multiboot_mmap_entry *e = multiboot_mmap_first(info),
+                                           *end = multiboot_mmap_end(info);
+         e < end && n + 2 <= MAX_EDGES; e = multiboot_mmap_next(e)) {
         edges[n++] = e->addr;
         edges[n++] = e->addr + e->len;
     }
