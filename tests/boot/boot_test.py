@@ -455,10 +455,12 @@ def fault_scenario(args, cfg, vectors):
                            'the report of exception {}'.format(n))
             finally:
                 shoot(m, args, 'fault-{}'.format(n))
-            time.sleep(0.2)
-            if m.proc.poll() is not None:
-                raise MachineError('fault {}: QEMU exited (reset)'.format(n))
-            assert_halted(m)
+            try:
+                assert_halted(m, timeout=5)
+            except MachineError:
+                if m.proc.poll() is not None:
+                    raise MachineError('fault {}: QEMU exited (reset)'.format(n))
+                raise
 
 
 @scenario
