@@ -453,7 +453,10 @@ heap_pool_stats(const struct heap_pool *pool, struct heap_stats *out)
     if (pool->fl_bitmap) {
         int fl = 31 - __builtin_clz(pool->fl_bitmap);
         int sl = 31 - __builtin_clz(pool->sl_bitmap[fl]);
-        for (const struct heap_block *b = pool->lists[fl][sl]; b; b = b->next_free) {
+        /* Only as deep as an allocation looks (see take_fitting): a bigger
+         * block further down the list is free but cannot be had. */
+        const struct heap_block *b = pool->lists[fl][sl];
+        for (int n = 0; b && n < OWN_WALK; n++, b = b->next_free) {
             if (block_size(b) > out->largest_free) {
                 out->largest_free = block_size(b);
             }

@@ -92,8 +92,10 @@ void *heap_pool_realloc(struct heap_pool *pool, void *p, size_t size);
 /* Give back a block; NULL is ignored. Misuse panics (see above). */
 void heap_pool_free(struct heap_pool *pool, void *p);
 
-/* The pool's figures. largest_free walks the one list of the largest size
- * class in use; everything else is kept as counters. */
+/* The pool's figures. largest_free is exact: the largest size that
+ * heap_pool_alloc would give now (it looks at the first 8 blocks of the
+ * largest size class's list, as an allocation does); everything else is
+ * kept as counters. */
 void heap_pool_stats(const struct heap_pool *pool, struct heap_stats *out);
 
 #endif

@@ -121,6 +121,24 @@ check_stats(const struct heap_model *m)
           s.free);
 }
 
+/* largest_free is what an allocation can get now: that much succeeds and
+ * one byte more does not. The probe goes back at once (only the order of
+ * its free list changes); with nothing free, even one byte fails. */
+static void
+check_largest(struct heap_model *m)
+{
+    struct heap_stats s;
+    heap_pool_stats(&m->pool, &s);
+    void *more = heap_pool_alloc(&m->pool, s.largest_free + 1);
+    CHECK(!more, "an allocation of %zu got %p, past largest free %zu", s.largest_free + 1,
+          more, s.largest_free);
+    if (s.largest_free) {
+        void *p = heap_pool_alloc(&m->pool, s.largest_free);
+        CHECK(p, "an allocation of largest free %zu failed", s.largest_free);
+        heap_pool_free(&m->pool, p);
+    }
+}
+
 /* A new block from alloc, aligned alloc or calloc. */
 static void
 alloc_one(struct heap_model *m, enum heap_op_kind kind, const struct heap_op *op)
@@ -196,6 +214,7 @@ heap_model_step(struct heap_model *m, const struct heap_op *op)
         }
     }
     check_stats(m);
+    check_largest(m);
 }
 
 void

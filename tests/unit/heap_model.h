@@ -3,7 +3,8 @@
  * with its own pattern, and after each operation the two are compared: the
  * block the operation touched is aligned, lies in the arena, overlaps no
  * other live block and holds its contents; the pool's figures agree with
- * the list. Used by test_heap_random (random operations) and fuzz_heap
+ * the list, and an allocation of largest_free succeeds, one byte more
+ * fails. Used by test_heap_random (random operations) and fuzz_heap
  * (libFuzzer's). A failed check calls heap_model_fail, which each test
  * defines. */
 #ifndef TEST_HEAP_MODEL_H

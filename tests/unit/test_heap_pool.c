@@ -200,9 +200,9 @@ test_several_regions(void **state)
 
 /* A fresh pool with nothing free but 512-byte blocks and one 528-byte
  * block, all in the same size class, the 528 one at place depth of the
- * class's list; then alloc(520), which only that block fits. */
-static void *
-alloc_with_fit_at(int depth)
+ * class's list. */
+static void
+free_fit_at(int depth)
 {
     setup(NULL);
     void *blocks[128];
@@ -219,6 +219,13 @@ alloc_with_fit_at(int depth)
     for (int i = 0; i < depth; i++) { /* each goes to the list's head */
         heap_pool_free(&pool, blocks[i]);
     }
+}
+
+/* alloc(520) in free_fit_at(depth)'s pool, which only the 528 block fits. */
+static void *
+alloc_with_fit_at(int depth)
+{
+    free_fit_at(depth);
     return heap_pool_alloc(&pool, 520);
 }
 
@@ -233,6 +240,24 @@ test_own_class_walk_bounded(void **state)
     assert_non_null(alloc_with_fit_at(8));
     assert_null(alloc_with_fit_at(9));
     assert_null(alloc_with_fit_at(100));
+}
+
+/* largest_free is the largest request that succeeds now, the bounded walk
+ * included: 528 while the 528-byte block is among the first 8 of its list,
+ * 512 once it lies deeper. */
+static void
+test_largest_free_is_allocatable(void **state)
+{
+    (void)state;
+    const int depths[] = {1, 2, 8, 9, 100};
+    for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {
+        free_fit_at(depths[i]);
+        struct heap_stats s;
+        heap_pool_stats(&pool, &s);
+        assert_int_equal(s.largest_free, depths[i] <= 8 ? 528 : 512);
+        assert_null(heap_pool_alloc(&pool, s.largest_free + 1));
+        assert_non_null(heap_pool_alloc(&pool, s.largest_free));
+    }
 }
 
 /* heap_pool_add's bounds. A region at the top of the address space cannot
@@ -357,6 +382,7 @@ main(void)
         cmocka_unit_test_setup(test_several_regions, setup),
         cmocka_unit_test(test_region_bounds),
         cmocka_unit_test(test_own_class_walk_bounded),
+        cmocka_unit_test(test_largest_free_is_allocatable),
         cmocka_unit_test_setup(test_double_free_panics, setup),
         cmocka_unit_test_setup(test_double_free_after_merge, setup),
         cmocka_unit_test_setup(test_invalid_pointers_panic, setup),
