@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Set up, build and test every combination of the gates.
 
-    tests/matrix.py [--jobs N] [--keep-going] [BUILD_ROOT]
+    tests/matrix.py [--jobs N] [BUILD_ROOT]
 
 Each of the 2^3 combinations gets its own build directory under BUILD_ROOT
 (default build-matrix/), where `meson setup`, `meson compile` and
 `meson test` run as a user would run them; so does Step 2's preset, the
 minimal kernel on another background (cross/blue.ini), since the gates'
-tests are all red otherwise. Prints a table (combination,
+tests are all red otherwise. The unit suite is host code that the gates
+only add to, the same binaries in every combination that builds them, so
+it runs once, in the all-gates combination, which builds all of it; the
+boot and gates suites run everywhere. Prints a table (combination,
 image size, tests passed and failed) and ends with a line
 "N passed, M failed" counting tests over the whole matrix. Exits 1 if
 anything failed, including a setup or a build.
@@ -23,17 +26,21 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GATES = ['color-console', 'keyboard', 'heap']
+ALL_SUITES = ['unit', 'boot', 'gates']
+KERNEL_SUITES = ['boot', 'gates']
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
 from elfsize import section_sizes  # noqa: E402
 
 
 def configurations():
-    """(name, meson setup options) of every combination, then the presets."""
+    """(name, meson setup options, suites to run) of every combination,
+    then the presets."""
     for values in itertools.product([False, True], repeat=len(GATES)):
         combo = dict(zip(GATES, values))
         yield ('+'.join(g for g in GATES if combo[g]) or 'minimal',
-               ['-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()])
-    yield 'minimal-blue', ['--cross-file', 'cross/blue.ini']
+               ['-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()],
+               ALL_SUITES if all(values) else KERNEL_SUITES)
+    yield 'minimal-blue', ['--cross-file', 'cross/blue.ini'], KERNEL_SUITES
 
 
 def run(cmd, log):
@@ -43,7 +50,7 @@ def run(cmd, log):
                           stdin=subprocess.DEVNULL).returncode
 
 
-def build_and_test(name, options, build_root, test_jobs):
+def build_and_test(name, options, suites, build_root, test_jobs):
     """Returns a result dict for one configuration; never raises."""
     build = os.path.join(build_root, name)
     result = {'name': name, 'size': None, 'passed': 0, 'failed': 0,
@@ -67,7 +74,8 @@ def build_and_test(name, options, build_root, test_jobs):
         if os.path.exists(testlog):
             os.remove(testlog)
         run(['meson', 'test', '-C', build, '--no-rebuild', '--print-errorlogs',
-             '--num-processes', str(test_jobs)], log)
+             '--num-processes', str(test_jobs)] +
+            ['--suite=' + suite for suite in suites], log)
     if not os.path.exists(testlog):
         result['failed'] += 1
         result['failures'].append('meson test')
