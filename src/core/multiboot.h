@@ -11,7 +11,7 @@
 #define MULTIBOOT_INFO_MEMORY      (1u << 0)  /* mem_lower, mem_upper valid */
 #define MULTIBOOT_INFO_CMDLINE     (1u << 2)  /* cmdline valid */
 #define MULTIBOOT_INFO_MODS        (1u << 3)  /* mods_count, mods_addr valid */
-#define MULTIBOOT_INFO_ELF_SHDR    (1u << 5)  /* syms: num, size, addr, shndx */
+#define MULTIBOOT_INFO_ELF_SHDR    (1u << 5)  /* elf_sections valid */
 #define MULTIBOOT_INFO_MMAP        (1u << 6)  /* mmap_length, mmap_addr valid */
 #define MULTIBOOT_INFO_DRIVES      (1u << 7)  /* drives_length, drives_addr valid */
 #define MULTIBOOT_INFO_LOADER_NAME (1u << 9)  /* boot_loader_name valid */
@@ -27,6 +27,18 @@
 
 #define MULTIBOOT_MEMORY_AVAILABLE 1
 
+/* Where the loader put the image's ELF section headers: num headers of
+ * size bytes each from addr; shndx is the section-name table's index. */
+struct multiboot_elf_shdr_table {
+    uint32_t num, size, addr, shndx;
+} __attribute__((packed));
+
+/* The start of an ELF32 section header (System V ABI, 4-1): where the
+ * loader placed the section (0 if nowhere) and its size in bytes. */
+struct elf32_section_header {
+    uint32_t name, type, flags, addr, offset, size;
+} __attribute__((packed));
+
 struct multiboot_info {
     uint32_t flags;
     uint32_t mem_lower; /* KiB below 1 MiB */
@@ -35,7 +47,7 @@ struct multiboot_info {
     uint32_t cmdline;
     uint32_t mods_count;
     uint32_t mods_addr;
-    uint32_t syms[4];
+    struct multiboot_elf_shdr_table elf_sections; /* MULTIBOOT_INFO_ELF_SHDR */
     uint32_t mmap_length;
     uint32_t mmap_addr;
     uint32_t drives_length;

@@ -8,6 +8,9 @@
 
 #define PANIC_ATTR SCREEN_ATTR(15, 4) /* white on red */
 
+/* Panics entered so far: 1 while the first report is made and after it. */
+static volatile int panics;
+
 void
 core_fail(const char *msg)
 {
@@ -17,19 +20,39 @@ core_fail(const char *msg)
     core_halt();
 }
 
+/* A panic during the report of another (a fault in the report's own code,
+ * say): the first report stays on screen and this one takes the bottom row
+ * and a debug-port line. A third one only says so on the debug port, since
+ * the code of the second may be what fails. */
+__attribute__((noreturn)) static void
+nested_panic(const char *file, int line, const char *fmt, va_list ap)
+{
+    static char message[160];
+    static char report[SCREEN_COLS * 2];
+    if (panics > 2) {
+        core_debug_line("PANIC while panicking, again: halted");
+        core_halt();
+    }
+    kvsnprintf(message, sizeof message, fmt, ap);
+    ksnprintf(report, sizeof report, "PANIC while panicking: %s (at %s:%d)", message,
+              file, line);
+    core_debug_line(report);
+    core_screen_row(SCREEN_ROWS - 1, PANIC_ATTR, report);
+    core_halt();
+}
+
 void
 core_panic(const char *file, int line, const char *fmt, ...)
 {
     static char message[256];
     static char report[384];
-    static int panicking;
 
     cpu_cli();
-    if (panicking++) {
-        core_fail("PANIC while panicking");
-    }
     va_list ap;
     va_start(ap, fmt);
+    if (panics++) {
+        nested_panic(file, line, fmt, ap);
+    }
     kvsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     ksnprintf(report, sizeof report, "PANIC: %s (at %s:%d)", message, file, line);
@@ -39,4 +62,10 @@ core_panic(const char *file, int line, const char *fmt, ...)
         core_halt();
     }
     core_fail(report);
+}
+
+bool
+core_panicking(void)
+{
+    return panics != 0;
 }

@@ -4,12 +4,19 @@
 #ifndef CORE_PANIC_H
 #define CORE_PANIC_H
 
+#include <stdbool.h>
+
 /* Report a fatal error, formatted like printf, with the caller's file and
  * line; never returns. */
 #define panic(...) core_panic(__FILE__, __LINE__, __VA_ARGS__)
 
 __attribute__((noreturn, format(printf, 3, 4))) void
 core_panic(const char *file, int line, const char *fmt, ...);
+
+/* True once a panic has begun: its report is on screen, or being made.
+ * A panic that begins during another adds one line at the bottom of the
+ * screen and on the debug port, and erases nothing. */
+bool core_panicking(void);
 
 /* The smallest fatal report: msg (not formatted) in white on red at the top
  * of the screen and on the debug port, then halt. For failures before or

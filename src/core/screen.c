@@ -21,6 +21,19 @@ core_screen_no_blink(void)
     outb(VGA_ATTR_INDEX, mode & ~VGA_ATTR_BLINK);
 }
 
+const char *
+core_screen_row(int row, uint8_t attr, const char *text)
+{
+    volatile uint16_t *cell = vga + row * SCREEN_COLS;
+    for (int i = 0; i < SCREEN_COLS; i++) {
+        uint8_t c = *text ? (uint8_t)*text++ : ' ';
+        cell[i] = (uint16_t)(attr << 8 | c);
+    }
+    return text;
+}
+
+/* One loop over the whole screen rather than core_screen_row per row: the
+ * minimal image has room for nothing more. */
 void
 core_screen_paint(uint8_t attr, const char *text)
 {

@@ -23,6 +23,10 @@ void core_screen_no_blink(void);
  * cell), then spaces. */
 void core_screen_paint(uint8_t attr, const char *text);
 
+/* Write one row (0-24) of 80 cells in attribute attr: text from its
+ * start, cut at 80 characters, then spaces. Returns what did not fit. */
+const char *core_screen_row(int row, uint8_t attr, const char *text);
+
 /* Write s and a newline to the debug port (0xE9: QEMU -debugcon, Bochs).
  * Harmless on hardware without one. */
 void core_debug_line(const char *s);

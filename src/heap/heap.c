@@ -5,16 +5,23 @@
 
 #include "config.h"
 #include "console/console.h"
+#include "core/format.h"
 #include "core/panic.h"
+#include "core/screen.h"
 #include "core/string.h"
 #include "heap/pool.h"
 #include "irq/irq.h"
 
 #define ONE_MIB  0x100000ull
 #define FOUR_GIB 0x100000000ull /* no paging, no PAE: 32-bit addresses only */
-/* The image, the loader's structures, each module and its string, the
- * map's entries that are not available RAM, and the RAM already given to
- * the pool (so that overlapping map entries do not give it twice). */
+/* Room for the ranges the heap keeps out: the image, the loader's
+ * structures, each module and its string, every ELF section the loader
+ * placed, the map's entries that are not available RAM, and the RAM already
+ * given to the pool (so that overlapping map entries do not give it twice).
+ * Ranges that overlap or touch are merged as they come, so a loader's
+ * structures, which it packs together, take few. When the table is full
+ * anyway, the two ranges with the smallest gap between them become one and
+ * the gap is left out of the heap: the boot goes on, and says how much. */
 #define MAX_RESERVED 64
 
 /* The linker script's bounds of the loaded image: code, data, bss and the
@@ -26,22 +33,59 @@ struct range {
 };
 
 static struct heap_pool pool;
-static struct range reserved[MAX_RESERVED];
+/* Sorted by start, disjoint, never touching; one spare entry for a range
+ * that is merged away at once. */
+static struct range reserved[MAX_RESERVED + 1];
 static int reserved_count;
+static uint64_t gaps_left_out; /* bytes between ranges merged for room */
 static int region_count;
 
+/* Merge the two neighbours in reserved[] with the smallest gap between
+ * them, leaving the gap out of the heap. */
+static void
+merge_closest(void)
+{
+    int best = 0;
+    for (int i = 1; i + 1 < reserved_count; i++) {
+        if (reserved[i + 1].start - reserved[i].end <
+            reserved[best + 1].start - reserved[best].end) {
+            best = i;
+        }
+    }
+    gaps_left_out += reserved[best + 1].start - reserved[best].end;
+    reserved[best].end = reserved[best + 1].end;
+    reserved_count--;
+    memmove(&reserved[best + 1], &reserved[best + 2],
+            (size_t)(reserved_count - best - 1) * sizeof reserved[0]);
+}
+
 /* Keep [start, start + len) out of the heap. Ranges the heap never uses
- * (below 1 MiB, above 4 GiB) take no room. */
+ * (below 1 MiB, from 4 GiB up) take no room. */
 static void
 reserve(uint64_t start, uint64_t len)
 {
-    if (len == 0 || start + len <= ONE_MIB || start >= FOUR_GIB) {
+    uint64_t end = len > FOUR_GIB - start ? FOUR_GIB : start + len;
+    start = start < ONE_MIB ? ONE_MIB : start;
+    if (start >= FOUR_GIB || start >= end) {
         return;
     }
-    if (reserved_count == MAX_RESERVED) {
-        panic("heap: more than %d reserved ranges", MAX_RESERVED);
+    /* Ranges first..last-1 overlap or touch the new one: they become one. */
+    int first = 0;
+    while (first < reserved_count && reserved[first].end < start) {
+        first++;
     }
-    reserved[reserved_count++] = (struct range){start, start + len};
+    int last = first;
+    for (; last < reserved_count && reserved[last].start <= end; last++) {
+        start = reserved[last].start < start ? reserved[last].start : start;
+        end = reserved[last].end > end ? reserved[last].end : end;
+    }
+    memmove(&reserved[first + 1], &reserved[last],
+            (size_t)(reserved_count - last) * sizeof reserved[0]);
+    reserved_count += 1 - (last - first);
+    reserved[first] = (struct range){start, end};
+    if (reserved_count > MAX_RESERVED) {
+        merge_closest();
+    }
 }
 
 /* A string the loader handed over, its terminator included. */
@@ -53,10 +97,30 @@ reserve_string(uint32_t at)
     }
 }
 
+/* The ELF section headers and every section the loader put in memory: GRUB
+ * loads the symbol and string tables and the debug sections after the
+ * image, and says where in each header's sh_addr. */
+static void
+reserve_elf_sections(const struct multiboot_info *info)
+{
+    const struct multiboot_elf_shdr_table *t = &info->elf_sections;
+    reserve(t->addr, (uint64_t)t->num * t->size);
+    if (t->size < sizeof(struct elf32_section_header)) {
+        return;
+    }
+    for (uint32_t i = 0; i < t->num; i++) {
+        const struct elf32_section_header *sh =
+            (const void *)(uintptr_t)(t->addr + i * t->size);
+        if (sh->addr) {
+            reserve(sh->addr, sh->size);
+        }
+    }
+}
+
 /* Everything the loader handed over that must survive: the info structure,
  * the memory map, the command line, the module list and the modules, the
- * ELF section headers, the drives, the loader's name, the APM and VBE
- * tables. */
+ * ELF section headers and sections, the drives, the loader's name, the APM
+ * and VBE tables. */
 static void
 reserve_boot_data(const struct multiboot_info *info)
 {
@@ -78,7 +142,7 @@ reserve_boot_data(const struct multiboot_info *info)
         }
     }
     if (info->flags & MULTIBOOT_INFO_ELF_SHDR) {
-        reserve(info->syms[2], (uint64_t)info->syms[0] * info->syms[1]);
+        reserve_elf_sections(info);
     }
     if (info->flags & MULTIBOOT_INFO_DRIVES) {
         reserve(info->drives_addr, info->drives_length);
@@ -126,15 +190,16 @@ mem_run(int argc, char **argv)
     (void)argv;
     struct heap_stats s;
     heap_stats(&s);
-    kprintf("heap: %zu KiB in %d regions\n"
+    kprintf("heap: %zu KiB in %d region%s\n"
             "  used %zu B, free %zu B, largest free block %zu B\n"
             "  live allocations %zu\n",
-            s.total / 1024, region_count, s.used, s.free, s.largest_free,
+            s.total / 1024, region_count, region_count == 1 ? "" : "s", s.used, s.free,
+            s.largest_free,
             s.live_allocations);
 }
 
 static const struct shell_command mem_command = {"mem", "", "show the heap's figures",
-                                                 mem_run};
+                                                 mem_run, 0};
 
 void
 heap_init(const struct multiboot_info *info)
@@ -166,6 +231,16 @@ heap_init(const struct multiboot_info *info)
     }
     if (region_count == 0) {
         panic("heap: no usable RAM above 1 MiB");
+    }
+    if (gaps_left_out) {
+        char line[96];
+        ksnprintf(line, sizeof line,
+                  "heap: over %d reserved ranges: %llu KiB between them left out",
+                  MAX_RESERVED, (unsigned long long)(gaps_left_out / 1024));
+        core_debug_line(line);
+        if (CONFIG_COLOR_CONSOLE) {
+            kprintf("%s\n", line);
+        }
     }
     if (CONFIG_COLOR_CONSOLE) {
         struct heap_stats s;

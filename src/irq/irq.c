@@ -6,6 +6,7 @@
 #include "core/panic.h"
 #include "irq/desc.h"
 #include "irq/kbd.h"
+#include "irq/nmi.h"
 #include "irq/pic.h"
 
 #define IRQ_LINES 16
@@ -85,6 +86,10 @@ void irq_dispatch(struct irq_frame *f);
 void
 irq_dispatch(struct irq_frame *f)
 {
+    if (f->vector == VECTOR_NMI) {
+        irq_nmi();
+        return;
+    }
     if (f->vector < PIC_VECTOR_BASE) {
         /* Ring 0 to ring 0: the CPU switched no stack, so the stack pointer
          * at the fault is just above what it pushed. */
@@ -118,6 +123,9 @@ irq_init(void)
 {
     desc_init(double_fault_task);
     pic_init();
-    kbd_init();
+    const char *problem = kbd_init();
+    if (problem) {
+        irq_notice(problem);
+    }
     cpu_sti();
 }

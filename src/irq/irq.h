@@ -20,13 +20,18 @@ struct irq_frame {
 /* Handles hardware IRQ line 0-15; runs with interrupts off. */
 typedef void (*irq_handler)(struct irq_frame *frame);
 
-/* A shell command, registered by the subsystem that owns it. */
+/* A shell command, registered by the subsystem that owns it. The shell
+ * runs it only with the number of arguments it takes, and otherwise prints
+ * its usage line. */
 struct shell_command {
     const char *name;  /* what the user types */
     const char *usage; /* arguments, for help: "FG BG" */
     const char *help;  /* one line */
     void (*run)(int argc, char **argv);
+    int args; /* how many arguments it takes, or SHELL_ANY_ARGS */
 };
+
+#define SHELL_ANY_ARGS (-1)
 
 #if CONFIG_KEYBOARD
 

@@ -1,38 +1,44 @@
 #include "irq/kbd.h"
 
-#include "core/io.h"
+#include <stddef.h>
+
+#include "core/panic.h"
 #include "core/screen.h"
+#include "irq/i8042.h"
 #include "irq/irq.h"
 #include "irq/kbd_ring.h"
 
-#define KBC_DATA        0x60
-#define KBC_STATUS      0x64
-#define KBC_OUTPUT_FULL 0x01
-#define KEYBOARD_IRQ    1
+#define KEYBOARD_IRQ 1
 
 static struct kbd_decoder decoder;
 static struct kbd_ring ring;
 
-/* IRQ 1: one byte is waiting; decode it, queue what it completes. */
+/* IRQ 1: a byte is waiting; decode it, queue what it completes. */
 static void
 kbd_irq(struct irq_frame *frame)
 {
     (void)frame;
+    uint8_t byte;
     struct kbd_event ev;
-    if (kbd_decode(&decoder, inb(KBC_DATA), &ev) && !kbd_ring_push(&ring, &ev)) {
+    if (i8042_read_key_byte(&byte) && kbd_decode(&decoder, byte, &ev) &&
+        !kbd_ring_push(&ring, &ev)) {
         core_debug_line("kbd: key queue full, key event dropped");
     }
 }
 
-void
+const char *
 kbd_init(void)
 {
     kbd_decoder_init(&decoder);
     kbd_ring_init(&ring, 0);
-    while (inb(KBC_STATUS) & KBC_OUTPUT_FULL) {
-        inb(KBC_DATA);
+    const char *problem = i8042_init();
+    if (problem) {
+        return problem;
     }
-    irq_register(KEYBOARD_IRQ, kbd_irq);
+    if (irq_register(KEYBOARD_IRQ, kbd_irq) != 0) {
+        panic("kbd: IRQ %d already has a handler", KEYBOARD_IRQ);
+    }
+    return NULL;
 }
 
 bool

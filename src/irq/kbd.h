@@ -1,5 +1,6 @@
-/* The PS/2 keyboard driver: IRQ 1 reads port 0x60, decodes scancode set 1
- * and queues key events for the main loop. Internal to the keyboard gate. */
+/* The PS/2 keyboard driver: IRQ 1 reads the 8042's data port, decodes
+ * scancode set 1 and queues key events for the main loop. Internal to the
+ * keyboard gate. */
 #ifndef IRQ_KBD_H
 #define IRQ_KBD_H
 
@@ -8,8 +9,10 @@
 
 #include "irq/kbd_decode.h"
 
-/* Empty the controller's output buffer and take IRQ 1. */
-void kbd_init(void);
+/* Set up the 8042 controller and the keyboard (i8042_init) and take IRQ 1.
+ * Returns NULL, or the line that says why there is no keyboard; the kernel
+ * goes on without one. */
+const char *kbd_init(void);
 
 /* Take the oldest queued key event into *ev; false when none is queued.
  * Called by the main loop only (the ring's single consumer). */

@@ -1,10 +1,56 @@
 #include "irq/irq.h"
 
+#include <stdbool.h>
+
 #include "config.h"
 #include "core/io.h"
 #include "core/screen.h"
 #include "irq/kbd.h"
+#include "irq/nmi.h"
 #include "irq/shell.h"
+
+#define NMI_LINE 80
+
+/* NMIs are reported by the loop below, never in the middle of the shell's
+ * own output: the handler shows its line itself only while the loop is
+ * idle (console_idle), and otherwise counts it in nmi_seen for the loop to
+ * show. nmi_shown is written by the handler only while console_idle is true
+ * and by the loop only while it is false, so the two never race. */
+static volatile bool console_idle;
+static volatile uint32_t nmi_seen, nmi_shown;
+static volatile uint8_t nmi_reason;
+
+void
+irq_notice(const char *line)
+{
+    core_debug_line(line);
+    if (CONFIG_COLOR_CONSOLE) {
+        shell_notice(line);
+    } else {
+        core_screen_row(0, SCREEN_ATTR(CONFIG_FOREGROUND, CONFIG_BACKGROUND), line);
+    }
+}
+
+/* Show the last NMI's line (one for several that came while the console
+ * was busy). */
+static void
+show_nmi(void)
+{
+    char line[NMI_LINE];
+    irq_nmi_describe(nmi_reason, line, sizeof line);
+    irq_notice(line);
+}
+
+void
+irq_loop_nmi(uint8_t reason)
+{
+    nmi_reason = reason;
+    nmi_seen++;
+    if (console_idle) {
+        nmi_shown = nmi_seen;
+        show_nmi();
+    }
+}
 
 /* Without the console, keys paint the screen: a hex digit 0-9 or a-f shows
  * that VGA colour, any other key the next colour. */
@@ -38,8 +84,21 @@ irq_main_loop(void)
     for (;;) {
         struct kbd_event ev;
         cpu_cli();
-        if (!kbd_next(&ev)) {
+        while (nmi_shown != nmi_seen) {
+            nmi_shown = nmi_seen;
+            show_nmi();
+        }
+        console_idle = true;
+        if (nmi_shown != nmi_seen) { /* one came before console_idle was set */
+            console_idle = false;
+            continue;
+        }
+        bool key = kbd_next(&ev);
+        if (!key) {
             cpu_wait_for_interrupt(); /* sti; hlt: no wake-up is missed */
+        }
+        console_idle = false;
+        if (!key) {
             continue;
         }
         cpu_sti();

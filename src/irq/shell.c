@@ -9,15 +9,13 @@
 #include "core/string.h"
 #include "irq/desc.h"
 #include "irq/irq.h"
+#include "irq/reboot.h"
 
-#define PROMPT          "> "
-#define LINE_MAX        76 /* prompt plus line fit on one row */
-#define MAX_ARGS        8
-#define MAX_COMMANDS    16
-#define CTRL_C          3
-#define KBC_STATUS      0x64
-#define KBC_INPUT_FULL  0x02
-#define KBC_PULSE_RESET 0xFE
+#define PROMPT       "> "
+#define LINE_MAX     76 /* prompt plus line fit on one row */
+#define MAX_WORDS    (LINE_MAX / 2 + 1) /* "a b c ...": every word of a line */
+#define MAX_COMMANDS 16
+#define CTRL_C       3
 
 /* stubs.asm: `int vector` for vector 0-31. */
 void irq_raise(uint32_t vector);
@@ -26,6 +24,7 @@ static const struct shell_command *commands[MAX_COMMANDS];
 static int command_count;
 static char line[LINE_MAX + 1];
 static int line_len;
+static bool prompt_shown; /* the prompt and line[] are on the last row */
 
 void
 shell_register(const struct shell_command *cmd)
@@ -87,14 +86,20 @@ color_arg(const char *s)
 static void
 color_run(int argc, char **argv)
 {
-    int fg = argc == 3 ? color_arg(argv[1]) : -1;
-    int bg = argc == 3 ? color_arg(argv[2]) : -1;
+    (void)argc;
+    int fg = color_arg(argv[1]);
+    int bg = color_arg(argv[2]);
     if (fg < 0 || bg < 0) {
         kprintf("usage: color FG BG, each 0-15 or a name:\n ");
         for (int i = 0; i < 16; i++) {
             kprintf(" %s", console_color_name((enum vga_color)i));
         }
         kprintf("\n");
+        return;
+    }
+    if (fg == bg) {
+        kprintf("color: FG and BG are both %s: text would be invisible\n",
+                console_color_name((enum vga_color)fg));
         return;
     }
     if (bg > 7) {
@@ -114,8 +119,9 @@ load_bad_selector(void)
 static void
 fault_run(int argc, char **argv)
 {
+    (void)argc;
     int n;
-    if (argc != 2 || !parse_number(argv[1], &n) || n > 31) {
+    if (!parse_number(argv[1], &n) || n > 31) {
         kprintf("usage: fault N, N a CPU exception vector 0-31\n");
         return;
     }
@@ -151,16 +157,7 @@ reboot_run(int argc, char **argv)
     (void)argc;
     (void)argv;
     kprintf("rebooting\n");
-    cpu_cli();
-    while (inb(KBC_STATUS) & KBC_INPUT_FULL) {
-    }
-    outb(KBC_STATUS, KBC_PULSE_RESET);
-    /* No reset line: a triple fault resets every PC. */
-    struct {
-        uint16_t limit;
-        uint32_t base;
-    } __attribute__((packed)) empty = {0, 0};
-    __asm__ volatile("lidt %0; int3" : : "m"(empty));
+    irq_reboot();
 }
 
 static void
@@ -173,13 +170,13 @@ halt_run(int argc, char **argv)
 }
 
 static const struct shell_command builtins[] = {
-    {"help", "", "list the commands", help_run},
-    {"clear", "", "clear the screen", clear_run},
-    {"echo", "TEXT", "print TEXT", echo_run},
-    {"color", "FG BG", "set the text colours and clear", color_run},
-    {"fault", "N", "raise CPU exception N (0-31)", fault_run},
-    {"reboot", "", "reset the machine", reboot_run},
-    {"halt", "", "stop the CPU", halt_run},
+    {"help", "", "list the commands", help_run, 0},
+    {"clear", "", "clear the screen", clear_run, 0},
+    {"echo", "TEXT", "print TEXT", echo_run, SHELL_ANY_ARGS},
+    {"color", "FG BG", "set the text colours and clear", color_run, 2},
+    {"fault", "N", "raise CPU exception N (0-31)", fault_run, 1},
+    {"reboot", "", "reset the machine", reboot_run, 0},
+    {"halt", "", "stop the CPU", halt_run, 0},
 };
 
 #define BUILTIN_COUNT (int)(sizeof builtins / sizeof builtins[0])
@@ -206,15 +203,40 @@ void
 shell_init(void)
 {
     kprintf(PROMPT);
+    prompt_shown = true;
 }
 
-/* Split the line into words and run the command the first one names. */
+void
+shell_notice(const char *text)
+{
+    if (!prompt_shown) {
+        kprintf("%s\n", text);
+    } else if (line_len == 0) {
+        kprintf("\r%s\n" PROMPT, text); /* over the prompt, then a new one */
+    } else {
+        kprintf("\n%s\n" PROMPT "%.*s", text, line_len, line);
+    }
+}
+
+/* Run cmd with the line's words, if it takes that many arguments. */
+static void
+run_command(const struct shell_command *cmd, int argc, char **argv)
+{
+    if (cmd->args != SHELL_ANY_ARGS && argc - 1 != cmd->args) {
+        kprintf("usage: %s%s%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage);
+        return;
+    }
+    cmd->run(argc, argv);
+}
+
+/* Split the line into words (every one: a line has at most MAX_WORDS) and
+ * run the command the first one names. */
 static void
 run_line(void)
 {
-    char *argv[MAX_ARGS];
+    char *argv[MAX_WORDS];
     int argc = 0;
-    for (char *p = line; *p && argc < MAX_ARGS;) {
+    for (char *p = line; *p;) {
         while (*p == ' ') {
             *p++ = '\0';
         }
@@ -230,7 +252,7 @@ run_line(void)
     }
     for (int i = 0; i < BUILTIN_COUNT + command_count; i++) {
         if (strcmp(argv[0], command(i)->name) == 0) {
-            command(i)->run(argc, argv);
+            run_command(command(i), argc, argv);
             return;
         }
     }

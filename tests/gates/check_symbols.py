@@ -19,7 +19,7 @@ SUBSYSTEMS = {
                       'entry': 'console_init'},
     'keyboard': {'folder': 'irq',
                  'prefixes': ('irq_', 'kbd_', 'desc_', 'idt_', 'gdt_', 'pic_',
-                              'shell_', 'isr_', 'exception_'),
+                              'shell_', 'isr_', 'exception_', 'i8042_'),
                  'entry': 'irq_init'},
     'heap': {'folder': 'heap',
              'prefixes': ('heap_', 'kmalloc', 'kfree', 'krealloc', 'kcalloc'),

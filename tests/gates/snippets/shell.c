@@ -10,7 +10,7 @@ hello(int argc, char **argv)
     (void)argv;
 }
 
-static const struct shell_command command = {"hello", "", "say nothing", hello};
+static const struct shell_command command = {"hello", "", "say nothing", hello, 0};
 
 void
 snippet(void)
