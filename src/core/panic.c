@@ -27,13 +27,16 @@ core_fail(const char *msg)
 __attribute__((noreturn)) static void
 nested_panic(const char *file, int line, const char *fmt, va_list ap)
 {
-    static char message[160];
-    static char report[SCREEN_COLS * 2];
+    static char message[256];
+    static char report[384];
     if (panics > 2) {
         core_debug_line("PANIC while panicking, again: halted");
         core_halt();
     }
     kvsnprintf(message, sizeof message, fmt, ap);
+    for (char *p = message; *p; p++) {
+        *p = *p == '\n' ? ';' : *p; /* the console's line breaks: one line here */
+    }
     ksnprintf(report, sizeof report, "PANIC while panicking: %s (at %s:%d)", message,
               file, line);
     core_debug_line(report);

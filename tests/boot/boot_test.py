@@ -11,14 +11,16 @@ the final screen into --shots.
 import argparse
 import os
 import re
+import shutil
 import struct
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktap_run import EXIT_PASSED as KTEST_SUCCESS  # noqa: E402
 from machine import (COLS, ROWS, GdbStub, Machine, MachineError,  # noqa: E402
-                     elf_symbol, qcodes_for)
+                     elf_symbol, qcodes_for, read_log)
 
 PANIC_ATTR = 0x4F  # white on red
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -75,24 +77,31 @@ def title_attr(cfg):
     return cfg['CONFIG_BACKGROUND'] << 4 | fg
 
 
-def boot_lines(cfg):
+# "1 region", "2 regions", never "1 regions".
+REGIONS = r'(?:1 region|(?:[02-9]|\d\d+) regions)'
+
+
+def boot_lines(cfg, mem_upper=MEM_UPPER_KIB, notices=()):
     """The lines the console shows after a boot, as (text, attribute); text
-    is a string or a compiled regex that must match the whole line."""
+    is a string or a compiled regex that must match the whole line. mem_upper
+    is the KiB the loader reports above 1 MiB; notices are lines the
+    keyboard gate prints before the prompt."""
     on = lambda gate: '+' if cfg['CONFIG_' + gate] else '-'  # noqa: E731
     lines = [
         ('sluice 0.1.0', title_attr(cfg)),
         ('gates: {}color-console {}keyboard {}heap'.format(
             on('COLOR_CONSOLE'), on('KEYBOARD'), on('HEAP')), boot_attr(cfg)),
         ('memory: {} KiB below 1 MiB, {} KiB above'.format(
-            MEM_LOWER_KIB, MEM_UPPER_KIB), boot_attr(cfg)),
+            MEM_LOWER_KIB, mem_upper), boot_attr(cfg)),
     ]
     if cfg['CONFIG_HEAP']:
         # All of RAM above 1 MiB but the image (tens of KiB), the loader's
         # data and the pool's own headers: the exact figure moves with the
         # image's size. QEMU puts its Multiboot data right after the image,
         # so the heap goes around it in two regions.
-        lines.append((re.compile(r'heap: 3[01]\d{3} KiB in \d+ regions?'), boot_attr(cfg)))
+        lines.append((re.compile(r'heap: 3[01]\d{3} KiB in ' + REGIONS), boot_attr(cfg)))
     if cfg['CONFIG_KEYBOARD']:
+        lines += [(text, boot_attr(cfg)) for text in notices]
         lines.append(('> ', boot_attr(cfg)))
     return lines
 
@@ -152,9 +161,8 @@ def lines_screen(lines, attr):
 def cursor(m):
     """The hardware cursor's cell, read from the CRT controller (0x3D4/5)."""
     def crtc(index):
-        m.qmp('human-monitor-command', **{'command-line': 'o /b 0x3d4 {:#x}'.format(index)})
-        out = m.qmp('human-monitor-command', **{'command-line': 'i /b 0x3d5'})
-        return int(out.split('=')[-1].strip(), 16)  # 'portb[0x03d5] = 0x07'
+        m.port_out(0x3D4, index)
+        return m.port_in(0x3D5)
     return crtc(0x0E) << 8 | crtc(0x0F)
 
 
@@ -179,7 +187,7 @@ def assert_halted(m, timeout=0):
     does within timeout seconds)."""
     deadline = time.monotonic() + timeout
     while True:
-        regs = m.qmp('human-monitor-command', **{'command-line': 'info registers'})
+        regs = m.hmp('info registers')
         flags = int(re.search(r'EFL=([0-9a-f]+)', regs).group(1), 16)
         if 'HLT=1' in regs and not flags & 0x200:
             return
@@ -192,7 +200,7 @@ def pic_state(m):
     """The two 8259s' registers as QEMU's monitor shows them (`info pic`),
     as {'pic0': {'irr': 0x00, 'imr': 0xfd, 'isr': 0x00, 'irq_base': 0x20,
     ...}, 'pic1': {...}}; pic0 is the master. Reading them changes nothing."""
-    out = m.qmp('human-monitor-command', **{'command-line': 'info pic'})
+    out = m.hmp('info pic')
     return {chip: {k: int(v, 16) for k, v in re.findall(r'(\w+)=([0-9a-f]+)', fields)}
             for chip, fields in re.findall(r'^(pic[01]): (.*)$', out, re.M)}
 
@@ -343,23 +351,25 @@ EXCEPTIONS = [
     'security exception', 'reserved exception 31']
 
 
-def start_shell(args, cfg):
-    """Boot the kernel and wait for the shell's first prompt; returns the
-    machine and the prompt's row."""
-    m = Machine(args.elf, memory=MEMORY).start()
-    lines = boot_lines(cfg)
+def start_shell(args, cfg, how='kernel', extra=(), lines=None):
+    """Boot the kernel (by -kernel or from the ISO, on QEMU with extra
+    options) and wait for the shell's first prompt after lines (the usual
+    boot_lines by default); returns the machine and the prompt's row."""
+    m = Machine(args.iso if how == 'iso' else args.elf, iso=how == 'iso', memory=MEMORY,
+                extra=extra).start()
+    lines = lines or boot_lines(cfg)
     try:
-        wait_lines(m, lines, boot_attr(cfg), 15, 'the shell prompt')
+        wait_lines(m, lines, boot_attr(cfg), BOOT_TIMEOUT[how], 'the shell prompt')
     except MachineError:
         m.close()
         raise
     return m, len(lines) - 1
 
 
-def shell_session(args, cfg, name, typed, outputs):
+def shell_session(args, cfg, name, typed, outputs, how='kernel'):
     """Type typed at the prompt; the screen must then show, from the prompt
     row on, the expected lines (prompt and echo, then outputs)."""
-    m, row = start_shell(args, cfg)
+    m, row = start_shell(args, cfg, how)
     with m:
         m.send_keys(typed)
         try:
@@ -443,13 +453,27 @@ def report_lines(vector, eip=r'[0-9a-f]{8}'):
         re.compile(r' at src/irq/irq\.c:\d+'))
 
 
+# The line an NMI gets; port 0x61's bit 4 (the refresh clock) toggles.
+NMI_LINE = re.compile(r'NMI received: unknown reason \(port 0x61 = [0-9a-f]{2}\); going on')
+
+
 def fault_scenario(args, cfg, vectors):
     """`fault N` shows the panic report naming vector N and its exception,
-    with the registers, and the machine halts instead of rebooting."""
+    with the registers, and the machine halts instead of rebooting. Vector
+    2 is the NMI's: `int 2` runs the NMI handler, which reports an NMI of
+    unknown reason on one line, and the shell goes on."""
     for n in vectors:
         m, row = start_shell(args, cfg)
         with m:
             m.send_keys('fault {}\n'.format(n))
+            if n == 2:
+                try:
+                    wait_lines(m, [(t, boot_attr(cfg)) for t in
+                                   ('> fault 2', 'fault 2 returned', NMI_LINE, '> ')],
+                               boot_attr(cfg), 15, 'the NMI line', first_row=row)
+                finally:
+                    shoot(m, args, 'fault-2')
+                continue
             try:
                 wait_lines(m, report_lines(n), PANIC_ATTR, 15,
                            'the report of exception {}'.format(n))
@@ -531,11 +555,14 @@ def help(args, cfg, how):
 
 @scenario
 def mem(args, cfg, how):
-    """mem prints the heap's figures: nothing allocated yet."""
-    shell_session(args, cfg, 'mem', 'mem\n', [
-        '> mem', re.compile(r'heap: 3[01]\d{3} KiB in \d+ regions?'),
+    """mem prints the heap's figures: nothing allocated yet. From the ISO,
+    GRUB's data sit below the image and the heap is one region: "1
+    region", not "1 regions"."""
+    shell_session(args, cfg, 'mem-' + how, 'mem\n', [
+        '> mem', re.compile(r'heap: 3[01]\d{3} KiB in ' +
+                            (r'1 region' if how == 'iso' else REGIONS)),
         re.compile(r'  used 0 B, free \d+ B, largest free block \d+ B'),
-        '  live allocations 0', '> '])
+        '  live allocations 0', '> '], how)
 
 
 def cleared_session(args, cfg, name, typed, attr):
@@ -652,15 +679,19 @@ def heap_misuse(args, cfg, what, pattern):
 MB_INFO_MEMORY, MB_INFO_MMAP = 1 << 0, 1 << 6
 
 
-def boot_patched(image, patch):
+def boot_patched(image, patch=None, ports=(), extra=(), cmdline=None):
     """Start image, stop at _start and let patch(stub, info) change what the
     loader handed over (info: the Multiboot info's address, from EBX; EAX,
-    register 0, holds the magic), then let it run on. Returns the started
-    machine."""
-    m = Machine(image, memory=MEMORY, gdb=True).start()
+    register 0, holds the magic) and write ports, (port, byte) pairs in
+    order, as firmware would have left the devices; then let it run on.
+    Returns the started machine."""
+    m = Machine(image, memory=MEMORY, gdb=True, extra=extra, cmdline=cmdline).start()
     stub = GdbStub(m.gdb_port)
     stub.run_to(elf_symbol(image, '_start'))
-    patch(stub, stub.register(3))
+    if patch:
+        patch(stub, stub.register(3))
+    for port, value in ports:
+        m.port_out(port, value)
     stub.detach()
     return m
 
@@ -754,6 +785,401 @@ def heap_overflow(args, cfg, how):
     the block is freed, naming the damaged header and the culprit."""
     heap_misuse(args, cfg, 'overflow', r'heap: corrupted block header at 0x[0-9a-f]+ '
                 r'\(overflow from the block at 0x[0-9a-f]+\?\)')
+
+
+# -- firmware states and odd machines ---------------------------------------
+
+NO_CONTROLLER = 'no PS/2 controller: keyboard off'
+I8042_DATA, I8042_COMMAND = 0x60, 0x64
+
+
+def expect_notice(m, args, cfg, notice, shot, extra_lines=()):
+    """After boot the keyboard gate's one-line notice is on the debug port
+    and on the screen: above the prompt with the console, on the top row of
+    the painted screen without it."""
+    m.wait_until(lambda m: notice + '\n' in m.debug_log(), 15,
+                 '{!r} on the debug port'.format(notice))
+    try:
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            wait_lines(m, boot_lines(cfg, notices=[notice]), boot_attr(cfg), 15,
+                       'the notice above the prompt')
+        else:
+            wait_screen(m, painted(notice, boot_attr(cfg)), 'kernel',
+                        'the notice on the top row')
+    finally:
+        shoot(m, args, shot)
+
+
+@scenario
+def no_controller(args, cfg, how):
+    """A PC without an 8042 (QEMU's pc and q35 with i8042=off: the status port
+    reads 0xFF) boots to the main loop: one line says the keyboard is off,
+    on the screen and the debug port, and the kernel goes on (an NMI is
+    still reported there) instead of waiting forever."""
+    for machine in ('pc', 'q35'):
+        with Machine(args.elf, memory=MEMORY,
+                     extra=['-machine', machine + ',i8042=off']) as m:
+            expect_notice(m, args, cfg, NO_CONTROLLER, 'no-controller-' + machine)
+            wait_main_loop(m)
+            m.qmp('inject-nmi')
+            m.wait_until(lambda m: NMI_LINE.search(m.debug_log()), 15,
+                         'the NMI reported by the main loop')
+
+
+@scenario
+def reboot_fallback(args, cfg, how):
+    """The reboot path (the test kernel's `reboot`, the shell's own) resets
+    the machine whatever it lacks: through the 8042 on a PC, through the
+    chipset's port 0xCF9 without an 8042, by a triple fault on an ISA PC
+    without either. Each way that fails says so on the debug port."""
+    lines = ['reboot: no PS/2 controller to pulse the reset line',
+             'reboot: trying the reset control register (port 0xCF9)',
+             'reboot: trying a triple fault']
+    for machine, said in (('pc', 0), ('pc,i8042=off', 2), ('isapc,i8042=off', 3)):
+        with Machine(args.ktest, memory=MEMORY, cmdline='reboot',
+                     extra=['-machine', machine]) as m:
+            status = m.wait_exit(15)
+            log = m.debug_log()
+        got = [line for line in lines if line + '\n' in log]
+        if status is None or got != lines[:said]:
+            raise MachineError('-machine {}: want a reset after {}, got {} after:\n{}'.format(
+                machine, lines[:said], 'a reset' if status is not None else 'no reset', log))
+
+
+def typed_ok(m, cfg, what):
+    """The keyboard works: at the shell, `echo ok` and Enter leave its echo,
+    "ok" and a new prompt as the screen's last lines; without the console,
+    keys 1 and e paint the screen blue, then yellow."""
+    if not cfg['CONFIG_COLOR_CONSOLE']:
+        for key, color in (('1', 1), ('e', 14)):
+            m.send_keys(key)
+            wait_screen(m, painted('', color << 4 | cfg['CONFIG_FOREGROUND']), 'kernel',
+                        'key {} painting colour {} {}'.format(key, color, what))
+        return
+    m.send_keys('echo ok\n')
+    m.wait_until(lambda m: m.screen_text().endswith('> echo ok\nok\n>'), 15,
+                 '`echo ok` answered ' + what)
+
+
+def wait_main_loop(m):
+    m.wait_until(lambda m: 'sluice: waiting for keys\n' in m.debug_log(), 15,
+                 'the main loop')
+
+
+@scenario
+def firmware_keys(args, cfg, how):
+    """Keys pressed while SeaBIOS starts make it give up on the keyboard
+    ("Timeout at i8042_flush" on its debug port, 0x402) and leave the 8042
+    without translation; the kernel sets the controller up itself, so typing
+    works. The state is checked on SeaBIOS's log, and made again (up to 5
+    boots) when the keys came too late to reach it."""
+    fw_log = os.path.join(tempfile.mkdtemp(prefix='sluice-seabios-'), 'seabios.log')
+    for attempt in range(5):
+        with Machine(args.elf, memory=MEMORY, extra=[
+                '-chardev', 'file,id=seabios,path=' + fw_log,
+                '-device', 'isa-debugcon,iobase=0x402,chardev=seabios']) as m:
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and not ('i8042_flush' in read_log(fw_log) or
+                                                       'PS2 keyboard' in read_log(fw_log)):
+                m.press(qcodes_for('a'))
+                time.sleep(0.005)
+            if 'Timeout at i8042_flush' not in read_log(fw_log):
+                os.remove(fw_log)
+                continue
+            wait_main_loop(m)
+            time.sleep(0.3)  # the last 'a's land at the prompt
+            if cfg['CONFIG_COLOR_CONSOLE']:
+                m.press(['ctrl', 'c'])  # drops them
+            try:
+                typed_ok(m, cfg, 'after SeaBIOS gave up on the keyboard')
+            finally:
+                shoot(m, args, 'firmware-keys')
+                shutil.rmtree(os.path.dirname(fw_log))
+            return
+    raise MachineError('SeaBIOS never timed out in i8042_flush in 5 boots')
+
+
+def shell_after_ports(args, cfg, ports, shot, then=None):
+    """Boot with the 8042 programmed by ports at _start (as firmware may leave
+    it), optionally do then(m) at the prompt, and type `echo ok`."""
+    with boot_patched(args.elf, ports=ports) as m:
+        wait_main_loop(m)
+        if then:
+            then(m)
+        try:
+            typed_ok(m, cfg, 'with the 8042 as ' + shot + ' left it')
+        finally:
+            shoot(m, args, shot)
+
+
+@scenario
+def no_translation(args, cfg, how):
+    """Firmware that turned the 8042's translation off (configuration byte
+    0x05: keyboard interrupt, system flag, no translation) leaves raw set 2
+    codes; the kernel turns translation on, so `echo ok` types as it
+    should (instead of "jjff,,``")."""
+    shell_after_ports(args, cfg, [(I8042_COMMAND, 0x60), (I8042_DATA, 0x05)],
+                      'no-translation')
+
+
+@scenario
+def mouse_enabled(args, cfg, how):
+    """Firmware that left the mouse port enabled and reporting (aux port on,
+    the mouse told to report, IRQ 12 enabled in the configuration byte):
+    the kernel turns the aux port off, so moving the mouse cannot fill the
+    controller's one output buffer, and keys still arrive."""
+    def move_mouse(m):
+        for _ in range(20):
+            m.qmp('input-send-event', events=[
+                {'type': 'rel', 'data': {'axis': 'x', 'value': 7}},
+                {'type': 'rel', 'data': {'axis': 'y', 'value': -3}}])
+            time.sleep(0.01)
+    shell_after_ports(args, cfg, [(I8042_COMMAND, 0xA8), (I8042_COMMAND, 0xD4),
+                                  (I8042_DATA, 0xF4), (I8042_COMMAND, 0x60),
+                                  (I8042_DATA, 0x47)], 'mouse-enabled', move_mouse)
+
+
+@scenario
+def nmi_prompt(args, cfg, how):
+    """An NMI while the kernel waits for keys is reported on one line (the
+    reason from port 0x61) and the kernel goes on: at an empty prompt the
+    line takes the prompt's place; with a half-typed line, the line and
+    what was typed come back below it and typing continues. Without the
+    console the line is on the screen's top row and keys still paint."""
+    if not cfg['CONFIG_COLOR_CONSOLE']:
+        with Machine(args.elf, memory=MEMORY) as m:
+            wait_main_loop(m)
+            m.qmp('inject-nmi')
+            m.wait_until(lambda m: NMI_LINE.search(m.debug_log()), 15, 'the NMI line')
+            line = NMI_LINE.search(m.debug_log()).group(0)
+            wait_screen(m, painted(line, boot_attr(cfg)), 'kernel', 'the NMI line on top')
+            m.send_keys('1')
+            wait_screen(m, painted('', 1 << 4 | cfg['CONFIG_FOREGROUND']), 'kernel',
+                        'key 1 painting the screen blue after the NMI')
+        return
+    m, row = start_shell(args, cfg)
+    with m:
+        attr = boot_attr(cfg)
+        m.qmp('inject-nmi')
+        wait_lines(m, [(NMI_LINE, attr), ('> ', attr)], attr, 15, 'the NMI line',
+                   first_row=row)
+        m.send_keys('ec')
+        wait_lines(m, [(NMI_LINE, attr), ('> ec', attr)], attr, 15, 'the typed keys',
+                   first_row=row)
+        m.qmp('inject-nmi')
+        wait_lines(m, [(NMI_LINE, attr), ('> ec', attr), (NMI_LINE, attr), ('> ec', attr)],
+                   attr, 15, 'the NMI line, then the half-typed line again', first_row=row)
+        m.send_keys('ho ok\n')
+        try:
+            wait_lines(m, [(t, attr) for t in
+                           (NMI_LINE, '> ec', NMI_LINE, '> echo ok', 'ok', '> ')],
+                       attr, 15, 'the line finished and run', first_row=row)
+        finally:
+            shoot(m, args, 'nmi-prompt')
+        if m.debug_log().count('NMI received') != 2:
+            raise MachineError('want 2 NMI lines on the debug port:\n' + m.debug_log())
+
+
+def nmis_leave_report(m, args, shot):
+    """The CPU is halted after a panic: NMIs wake it, and the report on the
+    screen and the debug port stays as it was, the CPU halted again."""
+    assert_halted(m, timeout=5)
+    before, log = m.cells(), m.debug_log()
+    for _ in range(3):
+        m.qmp('inject-nmi')
+        time.sleep(0.05)
+    time.sleep(0.2)
+    try:
+        if m.cells() != before:
+            raise MachineError('an NMI after the panic changed the screen:\n' +
+                               m.screen_text())
+    finally:
+        shoot(m, args, shot)
+    assert_halted(m, timeout=5)
+    if m.debug_log() != log:
+        raise MachineError('an NMI after the panic wrote to the debug port:\n' +
+                           m.debug_log()[len(log):])
+
+
+@scenario
+def nmi_after_panic(args, cfg, how):
+    """NMIs after a panic leave its report untouched and the CPU halted: after
+    `fault 0` and after `fault 8` (the double fault, reported from its own
+    task) at the shell, or after the test kernel's ud2 without the
+    console."""
+    if not cfg['CONFIG_COLOR_CONSOLE']:
+        with Machine(args.ktest, memory=MEMORY, cmdline='fault') as m:
+            m.wait_until(lambda m: 'PANIC: CPU exception 6' in m.debug_log(), 15,
+                         'the report of the ud2')
+            nmis_leave_report(m, args, 'nmi-after-panic')
+        return
+    for vector in (0, 8):
+        m, row = start_shell(args, cfg)
+        with m:
+            m.send_keys('fault {}\n'.format(vector))
+            wait_lines(m, report_lines(vector), PANIC_ATTR, 15,
+                       'the report of exception {}'.format(vector))
+            nmis_leave_report(m, args, 'nmi-after-fault-{}'.format(vector))
+
+
+@scenario
+def nested_panic(args, cfg, how):
+    """A panic while a panic is being made (the test kernel's: a data
+    breakpoint under the first message's argument raises a debug exception
+    during its formatting) adds one line, at the bottom of the screen and on
+    the debug port, and erases nothing: the screen above is as the boot left
+    it. Then the CPU halts, and an NMI changes nothing."""
+    report = re.compile(r'PANIC while panicking: CPU exception 1: debug, no error code; '
+                        r'EIP=[0-9a-f]{8} .* \(at src/irq/irq\.c:\d+\)\n')
+    with Machine(args.ktest, memory=MEMORY, cmdline='nested-panic') as m:
+        m.wait_until(lambda m: report.search(m.debug_log()), 15,
+                     'the nested panic on the debug port')
+        line = report.search(m.debug_log()).group(0).rstrip('\n')
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            lines = boot_lines(cfg)[:-1]  # the test kernel runs no shell
+        else:
+            lines = []
+        lines += [('', 0)] * (ROWS - 1 - len(lines)) + [(line[:COLS], PANIC_ATTR)]
+        try:
+            wait_lines(m, lines, boot_attr(cfg), 15,
+                       'the boot screen with the nested panic on the bottom row')
+        finally:
+            shoot(m, args, 'nested-panic')
+        if 'PANIC: ' in m.debug_log():
+            raise MachineError('the first panic was reported after all:\n' + m.debug_log())
+        nmis_leave_report(m, args, 'nested-panic')
+
+
+MB_MMAP_AT = 0x20000  # free conventional memory for a long map
+
+
+def boot_with_map(image, entries, cmdline=None):
+    """Boot image with the loader's memory map replaced by entries, (addr,
+    len, type) each, written to MB_MMAP_AT through the gdb stub."""
+    def patch(stub, info):
+        data = b''.join(struct.pack('<IQQI', 20, *e) for e in entries)
+        stub.write_memory(MB_MMAP_AT, data)
+        stub.write_memory(info + 44, struct.pack('<II', len(data), MB_MMAP_AT))
+    return boot_patched(image, patch, cmdline=cmdline)
+
+
+# QEMU's map for 32 MiB below 1 MiB and the top 128 KiB it keeps for itself.
+LOW_MAP = [(0, 0x9FC00, 1), (0x9FC00, 0x400, 2), (0xF0000, 0x10000, 2)]
+RAM_END = (32 << 20) - (128 << 10)
+
+
+def striped_map(start, pairs, available, reserved):
+    """LOW_MAP, then pairs of (available, reserved) entries of those sizes
+    from start, then the rest of RAM available."""
+    entries, at = list(LOW_MAP), start
+    if start > 0x100000:
+        entries.append((0x100000, start - 0x100000, 1))
+    for _ in range(pairs):
+        entries += [(at, available, 1), (at + available, reserved, 2)]
+        at += available + reserved
+    return entries + [(at, RAM_END - at, 1)]
+
+
+@scenario
+def heap_long_map(args, cfg, how):
+    """A memory map of 100 entries (GRUB and some firmware give long ones),
+    48 of them reserved holes between available stripes (each stripe 8 of
+    the in-kernel test's 64 KiB chunks and room for their headers): the test
+    kernel boots, and its heap manages exactly the RAM the map calls
+    usable."""
+    entries = striped_map(0x100000, 48, 520 << 10, 56 << 10)
+    assert len(entries) == 100
+    with boot_with_map(args.ktest, entries) as m:
+        status = m.wait_exit(60)
+        log = m.debug_log()
+    if status != KTEST_SUCCESS or 'not ok' in log or 'left out' in log:
+        raise MachineError('test kernel on a 100-entry map: exit {}:\n{}'.format(status, log))
+
+
+@scenario
+def heap_full_table(args, cfg, how):
+    """A map with more separate reserved holes than the heap's table holds
+    (74 of 4 KiB, 60 KiB apart) still boots: the closest holes are merged,
+    the 60 KiB gaps between them left out and their total said on the
+    debug port (and the console), with no panic."""
+    entries = striped_map(4 << 20, 74, 60 << 10, 4 << 10)
+    said = re.compile(r'heap: over 64 reserved ranges: (\d+) KiB between them left out\n')
+    with boot_with_map(args.elf, entries) as m:
+        m.wait_until(lambda m: said.search(m.debug_log()), 15, 'the left-out line')
+        kib = int(said.search(m.debug_log()).group(1))
+        if kib == 0 or kib % 60 or kib > 20 * 60:
+            raise MachineError('{} KiB left out: want some 60 KiB gaps'.format(kib))
+        if cfg['CONFIG_KEYBOARD']:
+            wait_main_loop(m)
+        else:
+            assert_halted(m, timeout=5)
+        if cfg['CONFIG_COLOR_CONSOLE'] and said.search(m.screen_text() + '\n') is None:
+            raise MachineError('the left-out line is not on the screen:\n' + m.screen_text())
+        if 'PANIC' in m.debug_log():
+            raise MachineError('panicked:\n' + m.debug_log())
+
+
+@scenario
+def heap_modules(args, cfg, how):
+    """40 Multiboot modules (-initrd), each with its command line: the test
+    kernel boots and its heap keeps every module and string out."""
+    folder = tempfile.mkdtemp(prefix='sluice-modules-')
+    try:
+        names = []
+        for i in range(40):
+            names.append(os.path.join(folder, 'module{:02d}'.format(i)))
+            with open(names[-1], 'wb') as f:
+                f.write(bytes([i]) * (1000 + 317 * i))
+        modules = ','.join('{} arg{}'.format(n, i) for i, n in enumerate(names))
+        with Machine(args.ktest, memory=MEMORY, extra=['-initrd', modules]) as m:
+            status = m.wait_exit(60)
+            log = m.debug_log()
+    finally:
+        shutil.rmtree(folder)
+    if status != KTEST_SUCCESS or 'not ok' in log:
+        raise MachineError('test kernel with 40 modules: exit {}:\n{}'.format(status, log))
+
+
+# CPUs older than the i686, each with what its loader reports above 1 MiB.
+OLD_CPUS = [('486', ['-cpu', '486'], MEM_UPPER_KIB),
+            ('pentium', ['-cpu', 'pentium'], MEM_UPPER_KIB),
+            ('isapc', ['-machine', 'isapc'], 31744)]  # no PCI hole at the top
+
+
+@scenario
+def old_cpus(args, cfg, how):
+    """The kernel runs on every CPU that can reach it (a 486, a Pentium, the
+    ISA PC's CPU): the same screen as on the default CPU, and with the shell
+    `echo ok` answers."""
+    for name, extra, mem_upper in OLD_CPUS:
+        with Machine(args.elf, memory=MEMORY, extra=extra) as m:
+            try:
+                if cfg['CONFIG_COLOR_CONSOLE']:
+                    wait_lines(m, boot_lines(cfg, mem_upper=mem_upper), boot_attr(cfg),
+                               15, 'the banner on ' + name)
+                else:
+                    wait_screen(m, painted('', boot_attr(cfg)), 'kernel',
+                                'the boot colour on ' + name)
+                if cfg['CONFIG_KEYBOARD']:
+                    wait_main_loop(m)
+                    typed_ok(m, cfg, 'on ' + name)
+                else:
+                    assert_halted(m, timeout=5)
+            finally:
+                shoot(m, args, 'cpu-' + name)
+
+
+@scenario
+def args_rule(args, cfg, how):
+    """One rule for every command's arguments: every word of a line is split
+    (however many), a command given the wrong number gets its usage line,
+    and `color` refuses text in the background's colour."""
+    shell_session(args, cfg, 'args',
+                  'echo 1 2 3 4 5 6 7  8   9    10\nhalt now\nfault\ncolor red red\n', [
+                      '> echo 1 2 3 4 5 6 7  8   9    10', '1 2 3 4 5 6 7 8 9 10',
+                      '> halt now', 'usage: halt', '> fault', 'usage: fault N',
+                      '> color red red',
+                      'color: FG and BG are both red: text would be invisible', '> '])
 
 
 def shoot(m, args, name):

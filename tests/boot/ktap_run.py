@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""ktap_run.py ELF [--memory 32M] [--append CMDLINE]: boot a test kernel and
-pass on the flat TAP it prints on the debug port.
+"""ktap_run.py IMAGE [--iso] [--memory 32M] [--append CMDLINE]: boot a test
+kernel (an ELF by QEMU -kernel, or with --iso an ISO by GRUB) and pass on the
+flat TAP it prints on the debug port.
 
 Only the success code of isa-debug-exit (33: the kernel wrote 0x10 after
 all its tests passed) counts as a pass; any other ending (a failed test's 35,
@@ -18,12 +19,14 @@ EXIT_PASSED, EXIT_FAILED = 33, 35
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('elf')
+    p.add_argument('image')
+    p.add_argument('--iso', action='store_true')
     p.add_argument('--memory', default='32M')
     p.add_argument('--append')
     p.add_argument('--timeout', type=float, default=60)
     args = p.parse_args()
-    with Machine(args.elf, memory=args.memory, cmdline=args.append) as m:
+    with Machine(args.image, iso=args.iso, memory=args.memory,
+                 cmdline=args.append) as m:
         status = m.wait_exit(args.timeout)
         log = m.debug_log()
     sys.stdout.write(log if log.endswith('\n') or not log else log + '\n')

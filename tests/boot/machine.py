@@ -138,6 +138,18 @@ class Machine:
             if 'return' in reply:
                 return reply['return']
 
+    def hmp(self, command_line):
+        """A command of QEMU's human monitor; returns what it printed."""
+        return self.qmp('human-monitor-command', **{'command-line': command_line})
+
+    def port_out(self, port, value):
+        """Write a byte to an I/O port, as the CPU would (monitor `o`)."""
+        self.hmp('o /b {:#x} {:#x}'.format(port, value))
+
+    def port_in(self, port):
+        """Read a byte from an I/O port (monitor `i`)."""
+        return int(self.hmp('i /b {:#x}'.format(port)).split('=')[-1].strip(), 16)
+
     def memory(self, addr, size):
         """size bytes of guest physical memory at addr."""
         path = os.path.join(self.dir, 'mem.bin')
@@ -182,11 +194,11 @@ class Machine:
 
     # -- logs -------------------------------------------------------------
     def debug_log(self):
-        return _read(self.debug_path)
+        return read_log(self.debug_path)
 
 
     def serial_log(self):
-        return _read(self.serial_path)
+        return read_log(self.serial_path)
 
     # -- waiting ----------------------------------------------------------
     def wait_until(self, predicate, timeout, what):
@@ -284,9 +296,12 @@ class GdbStub:
         return bytes.fromhex(self.command('m{:x},{:x}'.format(addr, size)))
 
     def write_memory(self, addr, data):
-        reply = self.command('M{:x},{:x}:{}'.format(addr, len(data), data.hex()))
-        if reply != 'OK':
-            raise MachineError('gdb stub refused to write memory: ' + reply)
+        """Write data at addr, in pieces that fit QEMU's 4 KiB packets."""
+        for at in range(0, len(data), 1024):
+            piece = data[at:at + 1024]
+            reply = self.command('M{:x},{:x}:{}'.format(addr + at, len(piece), piece.hex()))
+            if reply != 'OK':
+                raise MachineError('gdb stub refused to write memory: ' + reply)
 
     def detach(self):
         self.command('D')
@@ -320,7 +335,8 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _read(path):
+def read_log(path):
+    """A log file's text so far ('' before it exists)."""
     try:
         with open(path, 'rb') as f:
             return f.read().decode('latin-1')

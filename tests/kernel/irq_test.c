@@ -12,6 +12,7 @@
 
 #include "core/format.h"
 #include "core/io.h"
+#include "core/panic.h"
 #include "irq/irq.h"
 #include "irq/pic.h"
 #include "ktest.h"
@@ -169,4 +170,19 @@ ktest_fault(void)
 {
     __asm__ volatile(".globl ktest_ud2\nktest_ud2: ud2");
     __builtin_unreachable();
+}
+
+void
+ktest_nested_panic(void)
+{
+    /* DR7: local enable of DR0 (bit 0), break on reads and writes (RW0 =
+     * 11, bits 16-17) of one byte (LEN0 = 00, bits 18-19). */
+    static const char watched[] = "a string under a data breakpoint";
+    const uint32_t dr7 = 1u << 0 | 3u << 16;
+    __asm__ volatile("mov %0, %%dr0\n\t"
+                     "mov %1, %%dr7"
+                     :
+                     : "r"(&watched[0]), "r"(dr7)
+                     : "memory");
+    panic("outer panic: %s", watched);
 }

@@ -31,6 +31,11 @@ void ktest_irq(void);
  * (keyboard gate only). Does not return. */
 __attribute__((noreturn)) void ktest_fault(void);
 
+/* Panic with a message whose %s argument lies under a data breakpoint
+ * (DR0): the debug exception that the formatting raises is a second panic
+ * while the first one is being made (keyboard gate only). */
+__attribute__((noreturn)) void ktest_nested_panic(void);
+
 /* Read no key until the key queue has dropped 16 events, then print on the
  * debug port how many events it held, the text their presses type, and
  * the drop count; halt (keyboard gate only). */

@@ -5,6 +5,10 @@
  *   scroll     print 100 numbered lines in cycling colours, then halt;
  *   panic      panic with a known message;
  *   fault      raise a CPU exception (with the keyboard gate);
+ *   nested-panic  panic, and panic again while the first report is made
+ *              (with the keyboard gate);
+ *   reboot     reset the machine as the shell's reboot does (with the
+ *              keyboard gate);
  *   key-queue  let typed keys overflow the key queue, then report what it
  *              kept (with the keyboard gate);
  *   double-free, overflow  misuse the heap (with the heap gate).
@@ -16,6 +20,7 @@
 #include "core/panic.h"
 #include "core/screen.h"
 #include "core/string.h"
+#include "irq/reboot.h"
 #include "ktest.h"
 
 __attribute__((noreturn)) void kmain(uint32_t magic, const struct multiboot_info *info);
@@ -57,6 +62,12 @@ kmain(uint32_t magic, const struct multiboot_info *info)
     }
     if (CONFIG_KEYBOARD && strcmp(what, "fault") == 0) {
         ktest_fault();
+    }
+    if (CONFIG_KEYBOARD && strcmp(what, "nested-panic") == 0) {
+        ktest_nested_panic();
+    }
+    if (CONFIG_KEYBOARD && strcmp(what, "reboot") == 0) {
+        irq_reboot();
     }
     if (CONFIG_KEYBOARD && strcmp(what, "key-queue") == 0) {
         ktest_key_queue();
