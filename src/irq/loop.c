@@ -13,10 +13,10 @@
 
 /* NMIs are reported by the loop below, never in the middle of the shell's
  * own output: the handler shows its line itself only while the loop is
- * idle (console_idle), and otherwise counts it in nmi_seen for the loop to
- * show. nmi_shown is written by the handler only while console_idle is true
+ * idle (waiting_idle), and otherwise counts it in nmi_seen for the loop to
+ * show. nmi_shown is written by the handler only while waiting_idle is true
  * and by the loop only while it is false, so the two never race. */
-static volatile bool console_idle;
+static volatile bool waiting_idle;
 static volatile uint32_t nmi_seen, nmi_shown;
 static volatile uint8_t nmi_reason;
 
@@ -46,7 +46,7 @@ irq_loop_nmi(uint8_t reason)
 {
     nmi_reason = reason;
     nmi_seen++;
-    if (console_idle) {
+    if (waiting_idle) {
         nmi_shown = nmi_seen;
         show_nmi();
     }
@@ -88,16 +88,16 @@ irq_main_loop(void)
             nmi_shown = nmi_seen;
             show_nmi();
         }
-        console_idle = true;
-        if (nmi_shown != nmi_seen) { /* one came before console_idle was set */
-            console_idle = false;
+        waiting_idle = true;
+        if (nmi_shown != nmi_seen) { /* one came before waiting_idle was set */
+            waiting_idle = false;
             continue;
         }
         bool key = kbd_next(&ev);
         if (!key) {
             cpu_wait_for_interrupt(); /* sti; hlt: no wake-up is missed */
         }
-        console_idle = false;
+        waiting_idle = false;
         if (!key) {
             continue;
         }
