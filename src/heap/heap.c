@@ -194,8 +194,7 @@ mem_run(int argc, char **argv)
             "  used %zu B, free %zu B, largest free block %zu B\n"
             "  live allocations %zu\n",
             s.total / 1024, region_count, region_count == 1 ? "" : "s", s.used, s.free,
-            s.largest_free,
-            s.live_allocations);
+            s.largest_free, s.live_allocations);
 }
 
 static const struct shell_command mem_command = {"mem", "", "show the heap's figures",

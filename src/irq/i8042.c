@@ -53,12 +53,12 @@
  * pressed just before scanning stopped. */
 #define MAX_STRAY_BYTES 16
 
-/* Wait until the controller can take a byte; false after MAX_POLLS. */
+/* Wait until the status bits in mask read as want; false after MAX_POLLS. */
 static bool
-wait_input_empty(void)
+wait_status(uint8_t mask, uint8_t want)
 {
     for (int i = 0; i < MAX_POLLS; i++) {
-        if (!(inb(I8042_STATUS) & STATUS_INPUT_FULL)) {
+        if ((inb(I8042_STATUS) & mask) == want) {
             return true;
         }
         io_wait();
@@ -70,37 +70,36 @@ wait_input_empty(void)
 static bool
 read_data(uint8_t *byte)
 {
-    for (int i = 0; i < MAX_POLLS; i++) {
-        if (inb(I8042_STATUS) & STATUS_OUTPUT_FULL) {
-            *byte = inb(I8042_DATA);
-            return true;
-        }
-        io_wait();
+    if (!wait_status(STATUS_OUTPUT_FULL, STATUS_OUTPUT_FULL)) {
+        return false;
     }
-    return false;
+    *byte = inb(I8042_DATA);
+    return true;
 }
 
-/* Send a command to the controller itself. */
+/* Write byte to port once the controller can take it: to I8042_COMMAND a
+ * command for the controller, to I8042_DATA its argument or a byte for the
+ * keyboard. */
+static bool
+send(uint16_t port, uint8_t byte)
+{
+    if (!wait_status(STATUS_INPUT_FULL, 0)) {
+        return false;
+    }
+    outb(port, byte);
+    return true;
+}
+
 static bool
 send_command(uint8_t command)
 {
-    if (!wait_input_empty()) {
-        return false;
-    }
-    outb(I8042_COMMAND, command);
-    return true;
+    return send(I8042_COMMAND, command);
 }
 
-/* Send a byte to the data port: a command's argument, or a byte for the
- * keyboard. */
 static bool
 send_data(uint8_t byte)
 {
-    if (!wait_input_empty()) {
-        return false;
-    }
-    outb(I8042_DATA, byte);
-    return true;
+    return send(I8042_DATA, byte);
 }
 
 /* Write the controller's configuration byte. */
@@ -178,7 +177,8 @@ keyboard_command(uint8_t byte)
 const char *
 i8042_init(void)
 {
-    static const char not_taking[] = "PS/2 controller does not take commands: keyboard off";
+    static const char not_taking[] =
+        "PS/2 controller does not take commands: keyboard off";
     uint8_t ctr, reply;
     if (!flush() || !send_command(CMD_DISABLE_KBD) || !send_command(CMD_DISABLE_AUX) ||
         !flush()) {

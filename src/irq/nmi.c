@@ -28,8 +28,8 @@ irq_nmi(void)
         return;
     }
     uint8_t reason = inb(NMI_REASON_PORT);
-    uint8_t keep = reason & NMI_REASON_WRITABLE & ~(uint8_t)(NMI_REASON_CLEAR_SERR |
-                                                             NMI_REASON_CLEAR_IOCHK);
+    uint8_t keep = reason & NMI_REASON_WRITABLE &
+                   ~(uint8_t)(NMI_REASON_CLEAR_SERR | NMI_REASON_CLEAR_IOCHK);
     uint8_t clear = (reason & NMI_REASON_SERR ? NMI_REASON_CLEAR_SERR : 0) |
                     (reason & NMI_REASON_IOCHK ? NMI_REASON_CLEAR_IOCHK : 0);
     if (clear) {

@@ -34,8 +34,8 @@ irq_reboot(void)
     }
 
     core_debug_line("reboot: trying the reset control register (port 0xCF9)");
-    uint8_t rcr = inb(RESET_CONTROL) & (uint8_t)~(RESET_CONTROL_SYS_RST |
-                                                  RESET_CONTROL_RST_CPU);
+    uint8_t rcr =
+        inb(RESET_CONTROL) & (uint8_t) ~(RESET_CONTROL_SYS_RST | RESET_CONTROL_RST_CPU);
     outb(RESET_CONTROL, rcr | RESET_CONTROL_SYS_RST);
     io_wait();
     outb(RESET_CONTROL, rcr | RESET_CONTROL_SYS_RST | RESET_CONTROL_RST_CPU);

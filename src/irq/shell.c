@@ -12,7 +12,7 @@
 #include "irq/reboot.h"
 
 #define PROMPT       "> "
-#define LINE_MAX     76 /* prompt plus line fit on one row */
+#define LINE_MAX     76                 /* prompt plus line fit on one row */
 #define MAX_WORDS    (LINE_MAX / 2 + 1) /* "a b c ...": every word of a line */
 #define MAX_COMMANDS 16
 #define CTRL_C       3

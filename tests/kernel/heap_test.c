@@ -12,7 +12,7 @@
 
 #define CHUNK      (64 * 1024)
 #define MAX_CHUNKS 16384 /* 1 GiB of 64 KiB chunks */
-#define MAX_EDGES  512 /* the boot tests hand over maps of up to 200 entries */
+#define MAX_EDGES  512   /* the boot tests hand over maps of up to 200 entries */
 /* What the heap may keep for itself besides the image: the loader's data,
  * block headers, alignment. */
 #define HEAP_SLACK (64 * 1024)
@@ -101,7 +101,8 @@ overlaps_module(const struct multiboot_info *info, uintptr_t p, size_t n)
     const struct multiboot_module *mods = (const void *)info->mods_addr;
     for (uint32_t i = 0; info->flags & MULTIBOOT_INFO_MODS && i < info->mods_count; i++) {
         if (overlaps(p, n, mods[i].mod_start, mods[i].mod_end) ||
-            overlaps(p, n, mods[i].string, mods[i].string + strlen((char *)mods[i].string) + 1)) {
+            overlaps(p, n, mods[i].string,
+                     mods[i].string + strlen((char *)mods[i].string) + 1)) {
             return true;
         }
     }
@@ -204,7 +205,8 @@ fill_all_of_memory(const struct multiboot_info *info)
     ksnprintf(line, sizeof line, "heap: the map has %llu KiB usable above 1 MiB",
               (unsigned long long)(usable / 1024));
     ktest_diag(line);
-    ktest_ok(before.total <= usable && before.total + image + loaded + HEAP_SLACK >= usable,
+    ktest_ok(before.total <= usable &&
+                 before.total + image + loaded + HEAP_SLACK >= usable,
              "heap: manages the map's usable RAM but the image, the modules, the ELF "
              "sections and the loader's data");
     ktest_ok(count > 0 && (size_t)count * CHUNK >= before.total / 10 * 9,
@@ -237,8 +239,13 @@ api_contract(void)
              "heap: kcalloc refuses an overflowing size");
     char *s = kmalloc(8);
     memcpy(s, "sluice!", 8);
+    struct heap_stats st;
+    heap_stats(&st);
+    ktest_ok(krealloc(s, st.free + 4096) == NULL && memcmp(s, "sluice!", 8) == 0,
+             "heap: a krealloc that cannot be met returns NULL and keeps the block");
     char *grown = krealloc(s, 100000);
-    ktest_ok(grown && memcmp(grown, "sluice!", 8) == 0, "heap: krealloc keeps the contents");
+    ktest_ok(grown && memcmp(grown, "sluice!", 8) == 0,
+             "heap: krealloc keeps the contents");
     kfree(grown ? grown : s); /* a failed krealloc leaves s as it was */
     ktest_ok(kmalloc(SIZE_MAX - 64) == NULL, "heap: an impossible size returns NULL");
 }
