@@ -5,7 +5,7 @@
 
 Baseline: a Multiboot kernel that only leaves QEMU through isa-debug-exit
 (bench/baseline.asm): its time is QEMU's start, SeaBIOS and the Multiboot
-loader. sluice: the minimal image (cross/minimal.ini), timed until all 2000
+loader. sluice: the minimal image (-Dpreset=minimal), timed until all 2000
 VGA cells are painted red, read with QMP pmemsave. Both are started the same
 way and watched by the same 5 ms polling loop, interleaved round by round,
 so that the noise of a shared machine hits both alike. Reports medians and

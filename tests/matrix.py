@@ -6,7 +6,7 @@
 Each of the 2^3 combinations gets its own build directory under BUILD_ROOT
 (default build-matrix/), where `meson setup`, `meson compile` and
 `meson test` run as a user would run them; so does Step 2's preset, the
-minimal kernel on another background (cross/blue.ini), since the gates'
+minimal kernel on another background (-Dpreset=blue), since the gates'
 tests are all red otherwise. The unit suite is host code that the gates
 only add to, the same binaries in every combination that builds them, so
 it runs once, in the all-gates combination, which builds all of it; the
@@ -40,7 +40,7 @@ def configurations():
         yield ('+'.join(g for g in GATES if combo[g]) or 'minimal',
                ['-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()],
                [] if all(values) else ONCE_ONLY)
-    yield 'minimal-blue', ['--cross-file', 'cross/blue.ini'], ONCE_ONLY
+    yield 'minimal-blue', ['-Dpreset=blue'], ONCE_ONLY
 
 
 def run(cmd, log):
@@ -57,10 +57,8 @@ def build_and_test(name, options, skipped_suites, build_root, test_jobs):
               'failures': [], 'log': build + '.log'}
     start = time.monotonic()
     with open(result['log'], 'w') as log:
-        # Machine files are kept by --reconfigure; -D options are re-applied.
         if os.path.exists(os.path.join(build, 'meson-private')):
-            setup = ['meson', 'setup', '--reconfigure', build] + \
-                [o for o in options if o.startswith('-D')]
+            setup = ['meson', 'setup', '--reconfigure', build] + options
         else:
             setup = ['meson', 'setup', build, '--cross-file', 'cross/i686.ini'] + options
         for step, cmd in (('setup', setup), ('build', ['meson', 'compile', '-C', build])):

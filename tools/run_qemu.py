@@ -1,32 +1,79 @@
 #!/usr/bin/env python3
-"""Boot sluice in QEMU for a person (the qemu, qemu-iso and gdb run targets).
+"""Boot sluice in QEMU for a person (the qemu, qemu-iso, qemu-nox and gdb run
+targets).
 
-    run_qemu.py [--iso] [--gdb] IMAGE
+    run_qemu.py [--iso | --gdb | --nox] [--size FILE] IMAGE
 
 The display fits where you are: a window when there is a graphical session
 (DISPLAY or WAYLAND_DISPLAY), the text screen drawn in the terminal
-(-display curses) otherwise. The debug port (0xE9) log goes to
-debugcon.log and COM1 to serial.log in the build directory.
+(-display curses) otherwise; --nox draws no screen at all and puts COM1,
+where the shell reads and writes too, on the terminal (-nographic), as
+xv6's `make qemu-nox` does. The debug port (0xE9) log goes to debugcon.log
+and, but with --nox, COM1 to serial.log in the build directory. A `reboot`
+resets the machine as it would a PC: only the tests run QEMU with
+-no-reboot. Before QEMU starts, the image's size (FILE, which the build
+writes) and how to quit are printed.
+
+Through a pipe (standard input not a terminal), --nox types what it reads
+into COM1 once the shell's first prompt is there, and ends QEMU once the
+input is over and the kernel has halted (`halt`, a panic) or said nothing
+for IDLE_SECONDS:
+
+    printf 'mem\nhalt\n' | ninja -C build qemu-nox
 """
 import os
+import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
+import threading
+import time
+
+IDLE_SECONDS = 3
+QUIT_HINTS = {
+    'window': 'QEMU: close its window to quit.',
+    'curses': 'QEMU draws the screen in this terminal. To quit: Alt+2 (or Esc and 2 '
+              'pressed together), then type quit and Enter.',
+    'nox': 'QEMU: COM1 is this terminal. To quit: Ctrl+A, then X.',
+}
 
 
-def qemu_command(image, iso, terminal=True):
+def display_kind(nox=False):
+    """Where the screen goes: 'nox', 'window' or 'curses'."""
+    if nox:
+        return 'nox'
+    return 'window' if os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY') \
+        else 'curses'
+
+
+def qemu_command(image, iso=False, display='curses', logs='.'):
+    """The QEMU command line of the run targets. display: 'window', 'curses',
+    'nox' (COM1 on standard input and output) or 'none'; logs: the folder
+    of debugcon.log and serial.log. No -no-reboot: a person's reboot resets
+    the machine."""
     # TCG, not KVM: under KVM the VGA window is coalesced MMIO, and a kernel
     # that halts with interrupts off never exits to QEMU to flush it, so the
     # screen would never show what it wrote.
-    cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', '128M', '-no-reboot',
-           '-debugcon', 'file:debugcon.log', '-serial', 'file:serial.log']
+    cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', '128M', '-nic', 'none',
+           '-debugcon', 'file:' + os.path.join(logs, 'debugcon.log')]
     cmd += ['-cdrom', image] if iso else ['-kernel', image]
-    if not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')):
-        # No window: draw in the terminal, unless gdb needs it (terminal=False).
-        cmd += ['-display', 'curses' if terminal else 'none']
+    if display == 'nox':
+        return cmd + ['-nographic']
+    cmd += ['-serial', 'file:' + os.path.join(logs, 'serial.log')]
+    if display != 'window':
+        cmd += ['-display', display]
     return cmd
+
+
+def piped_input():
+    """Standard input is a pipe or a file (a script), not a terminal, nor the
+    /dev/null that `meson compile` gives run targets."""
+    mode = os.fstat(0).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
 
 
 def attach_terminal():
@@ -74,7 +121,7 @@ def debug(image, iso):
     # Its own session keeps QEMU away from the terminal and its signals.
     # Without a window the terminal is gdb's; a window would not be in its way.
     qemu = subprocess.Popen(
-        qemu_command(image, iso, terminal=False) + [
+        qemu_command(image, iso, 'window' if display_kind() == 'window' else 'none') + [
             '-S', '-gdb', 'chardev:gdb', '-chardev',
             'socket,id=gdb,server=on,wait=off,fd={}'.format(fd)],
         stdin=subprocess.DEVNULL, pass_fds=[fd], start_new_session=True)
@@ -92,14 +139,103 @@ def debug(image, iso):
         qemu.wait()
 
 
+def through_pipe(image):
+    """qemu-nox with standard input a pipe: type it into COM1 after the first
+    prompt, and end QEMU when the input is over and the kernel has halted or
+    gone quiet. Returns 0, or 1 if QEMU ended by itself with an error."""
+    folder = tempfile.mkdtemp(prefix='sluice-nox-')
+    qmp_path = os.path.join(folder, 'qmp.sock')
+    qemu = subprocess.Popen(
+        qemu_command(image, display='nox') + [
+            '-qmp', 'unix:{},server=on,wait=off'.format(qmp_path), '-monitor', 'none'],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    seen = {'prompt': threading.Event(), 'last': time.monotonic()}
+
+    def copy_output():
+        tail = b''
+        while True:
+            chunk = qemu.stdout.read1(4096)
+            if not chunk:
+                return
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+            seen['last'] = time.monotonic()
+            tail = (tail + chunk)[-64:]
+            if b'\n> ' in tail:
+                seen['prompt'].set()
+    threading.Thread(target=copy_output, daemon=True).start()
+    seen['prompt'].wait(timeout=10)  # no shell in this build: type anyway
+    try:
+        qemu.stdin.write(sys.stdin.buffer.read())
+        qemu.stdin.flush()
+    except BrokenPipeError:
+        pass
+    qmp = _qmp_connect(qmp_path)
+    try:
+        while qemu.poll() is None:
+            if _halted_for_good(qmp) or time.monotonic() - seen['last'] > IDLE_SECONDS:
+                time.sleep(0.2)  # the last output, on its way through the UART
+                break
+            time.sleep(0.1)
+    finally:
+        qemu.kill()
+        qemu.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _qmp_connect(path):
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            sock = socket.socket(socket.AF_UNIX)
+            sock.connect(path)
+            break
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    qmp = sock.makefile('rw')
+    qmp.readline()
+    _qmp(qmp, 'qmp_capabilities')
+    return qmp
+
+
+def _qmp(qmp, command, **arguments):
+    import json
+    qmp.write(json.dumps({'execute': command, 'arguments': arguments}) + '\n')
+    qmp.flush()
+    while True:
+        reply = json.loads(qmp.readline())
+        if 'return' in reply or 'error' in reply:
+            return reply.get('return')
+
+
+def _halted_for_good(qmp):
+    """The CPU sits in hlt with interrupts off: `halt`, or a panic."""
+    regs = _qmp(qmp, 'human-monitor-command', **{'command-line': 'info registers'}) or ''
+    flags = re.search(r'EFL=([0-9a-f]+)', regs)
+    return 'HLT=1' in regs and flags and not int(flags.group(1), 16) & 0x200
+
+
 def main():
-    attach_terminal()
     args = sys.argv[1:]
-    iso, gdb = '--iso' in args, '--gdb' in args
-    image = [a for a in args if not a.startswith('--')][0]
+    size = args[args.index('--size') + 1] if '--size' in args else None
+    iso, gdb, nox = '--iso' in args, '--gdb' in args, '--nox' in args
+    image = [a for a in args[:] if not a.startswith('--') and a != size][0]
+    if size and os.path.exists(size):
+        with open(size) as f:
+            sys.stdout.write(f.read())
+    if nox and piped_input():
+        sys.exit(through_pipe(image))
+    attach_terminal()
     if gdb:
         sys.exit(debug(image, iso))
-    cmd = qemu_command(image, iso)
+    display = display_kind(nox)
+    print(QUIT_HINTS[display])
+    sys.stdout.flush()
+    cmd = qemu_command(image, iso, display)
     os.execvp(cmd[0], cmd)
 
 

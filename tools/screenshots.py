@@ -19,15 +19,14 @@ from machine import Machine  # noqa: E402
 
 from builddir import ensure  # noqa: E402
 
-# (picture, build directory, presets, what to type once the kernel waits)
+# (picture, build directory and preset, what to type once the kernel waits)
 STEPS = [
-    ('step1-red', 'minimal', ['minimal.ini'], None),
-    ('step2-blue', 'blue', ['blue.ini'], None),
-    ('step3-console', 'console', ['console.ini'], None),
-    ('step4-keyboard', 'keyboard', ['keyboard.ini'],
-     'echo j\nhelp\necho Hello, World!\n'),
-    ('step5-heap', 'full', [], 'mem\ncolor yellow blue\nmem\n'),
-    ('sluice', 'full', [], 'help\nmem\n'),  # the README's picture
+    ('step1-red', 'minimal', None),
+    ('step2-blue', 'blue', None),
+    ('step3-console', 'console', None),
+    ('step4-keyboard', 'keyboard', 'echo j\nhelp\necho Hello, World!\n'),
+    ('step5-heap', 'full', 'mem\ncolor yellow blue\nmem\n'),
+    ('sluice', 'full', 'help\nmem\n'),  # the README's picture
 ]
 
 
@@ -35,8 +34,8 @@ def main():
     build_root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'build-steps')
     out = os.path.join(ROOT, 'docs', 'img')
     os.makedirs(out, exist_ok=True)
-    for picture, name, presets, typed in STEPS:
-        elf = ensure(os.path.join(build_root, name), presets)
+    for picture, preset, typed in STEPS:
+        elf = ensure(os.path.join(build_root, preset), preset)
         with Machine(elf, memory='32M') as m:
             # Settled: the screen stops changing (the minimal kernels print
             # nothing anywhere else), or the main loop says it waits.

@@ -15,6 +15,14 @@
 #define CRTC_CURSOR_LOW   0x0F
 #define CURSOR_FIRST_LINE 14 /* an underline in the 16-line character cell */
 #define CURSOR_LAST_LINE  15
+#define PIT_COMMAND       0x43
+#define PIT_CHANNEL2      0x42
+#define PIT_CH2_SQUARE    0xB6 /* channel 2, low then high byte, square wave */
+#define PIT_HZ            1193182
+#define BELL_HZ           880
+#define SPEAKER_PORT      0x61 /* bit 0: channel 2 gate, bit 1: speaker on */
+#define SPEAKER_ON        0x03
+#define BELL_POLLS        30000 /* writes to port 0x80: about 30 ms on a PC */
 
 static struct vga_text screen;
 
@@ -90,6 +98,22 @@ const char *
 console_color_name(enum vga_color color)
 {
     return color_names[color & 15];
+}
+
+void
+console_bell(void)
+{
+    serial_write("\a", 1);
+    uint16_t divisor = PIT_HZ / BELL_HZ;
+    outb(PIT_COMMAND, PIT_CH2_SQUARE);
+    outb(PIT_CHANNEL2, (uint8_t)divisor);
+    outb(PIT_CHANNEL2, (uint8_t)(divisor >> 8));
+    uint8_t speaker = inb(SPEAKER_PORT) & 0x0F; /* the high bits are status */
+    outb(SPEAKER_PORT, speaker | SPEAKER_ON);
+    for (int i = 0; i < BELL_POLLS; i++) {
+        io_wait();
+    }
+    outb(SPEAKER_PORT, speaker & ~SPEAKER_ON);
 }
 
 /* kvformat's sink: straight to the screen and the serial port. */

@@ -24,6 +24,9 @@ void console_panic_screen(const char *message, const char *file, int line);
  * characters) and move the cursor after them. */
 void console_write(const char *s, size_t n);
 
+/* The terminal bell: BEL to COM1 and a short beep of the PC speaker. */
+void console_bell(void);
+
 /* Colours for what is written from now on. */
 void console_set_color(enum vga_color fg, enum vga_color bg);
 
@@ -60,6 +63,7 @@ console_panic_screen(const char *message, const char *file, int line)
 
 #define CONSOLE_OFF GATE_OFF("color-console")
 CONSOLE_OFF void console_write(const char *s, size_t n);
+CONSOLE_OFF void console_bell(void);
 CONSOLE_OFF void console_set_color(enum vga_color fg, enum vga_color bg);
 CONSOLE_OFF void console_clear(void);
 CONSOLE_OFF int console_color_by_name(const char *name);

@@ -247,7 +247,7 @@ heap_init(const struct multiboot_info *info)
         kprintf("heap: %zu KiB in %d region%s\n", s.total / 1024, region_count,
                 region_count == 1 ? "" : "s");
     }
-    if (CONFIG_KEYBOARD && CONFIG_COLOR_CONSOLE) {
+    if (CONFIG_SHELL) {
         shell_register(&mem_command);
     }
 }

@@ -127,5 +127,8 @@ irq_init(void)
     if (problem) {
         irq_notice(problem);
     }
+    if (CONFIG_SHELL) {
+        irq_com1_keys_init();
+    }
     cpu_sti();
 }

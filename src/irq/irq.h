@@ -60,10 +60,10 @@ IRQ_OFF int irq_register(int line, irq_handler handler);
 
 #endif
 
-/* The shell needs both gates: keys in, text out. A subsystem registers its
- * commands with `if (CONFIG_KEYBOARD && CONFIG_COLOR_CONSOLE)`, so that
- * they are left out of the image otherwise. */
-#if CONFIG_KEYBOARD && CONFIG_COLOR_CONSOLE
+/* The shell needs both gates, keys in and text out: CONFIG_SHELL, derived
+ * in src/meson.build. A subsystem registers its commands with
+ * `if (CONFIG_SHELL)`, so that they are left out of the image otherwise. */
+#if CONFIG_SHELL
 /* Add cmd (which must outlive the shell) to the shell's commands; panics
  * when the table is full. */
 void shell_register(const struct shell_command *cmd);

@@ -41,6 +41,21 @@ kbd_init(void)
     return NULL;
 }
 
+void
+kbd_put_char(char c)
+{
+    struct kbd_event ev = {.ascii = c, .pressed = true};
+    if (!kbd_ring_push(&ring, &ev)) {
+        core_debug_line("kbd: key queue full, character dropped");
+    }
+}
+
+uint32_t
+kbd_room(void)
+{
+    return kbd_ring_room(&ring);
+}
+
 bool
 kbd_next(struct kbd_event *ev)
 {

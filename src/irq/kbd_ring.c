@@ -41,3 +41,10 @@ kbd_ring_dropped(const struct kbd_ring *r)
 {
     return __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
 }
+
+uint32_t
+kbd_ring_room(const struct kbd_ring *r)
+{
+    return KBD_RING_CAPACITY - (__atomic_load_n(&r->head, __ATOMIC_ACQUIRE) -
+                                __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE));
+}

@@ -37,6 +37,10 @@ bool kbd_ring_push(struct kbd_ring *r, const struct kbd_event *ev);
  * return false (leaving *ev alone) if the ring is empty. */
 bool kbd_ring_pop(struct kbd_ring *r, struct kbd_event *ev);
 
+/* How many more events kbd_ring_push could queue now: exact for the
+ * producer; for the consumer, a count that only grows until it pops. */
+uint32_t kbd_ring_room(const struct kbd_ring *r);
+
 /* How many events kbd_ring_push has dropped since kbd_ring_init (wrapping
  * at 2^32). Either side may call it. */
 uint32_t kbd_ring_dropped(const struct kbd_ring *r);

@@ -94,6 +94,9 @@ irq_main_loop(void)
             continue;
         }
         bool key = kbd_next(&ev);
+        if (CONFIG_SHELL) {
+            irq_com1_keys_resume();
+        }
         if (!key) {
             cpu_wait_for_interrupt(); /* sti; hlt: no wake-up is missed */
         }

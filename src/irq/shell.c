@@ -91,8 +91,14 @@ color_run(int argc, char **argv)
     int bg = color_arg(argv[2]);
     if (fg < 0 || bg < 0) {
         kprintf("usage: color FG BG, each 0-15 or a name:\n ");
-        for (int i = 0; i < 16; i++) {
-            kprintf(" %s", console_color_name((enum vga_color)i));
+        int col = 1;
+        for (int i = 0; i < 16; i++) { /* whole names on 80 columns */
+            const char *name = console_color_name((enum vga_color)i);
+            if (col + 1 + (int)strlen(name) >= SCREEN_COLS) {
+                kprintf("\n ");
+                col = 1;
+            }
+            col += kprintf(" %s", name);
         }
         kprintf("\n");
         return;
@@ -197,6 +203,7 @@ help_run(int argc, char **argv)
         kprintf("  %-6s %-8s %s\n", command(i)->name, command(i)->usage,
                 command(i)->help);
     }
+    kprintf("a line holds %d characters; keys also come from COM1\n", LINE_MAX);
 }
 
 void
@@ -283,5 +290,7 @@ shell_key(const struct kbd_event *ev)
     } else if (c >= ' ' && c <= '~' && line_len < LINE_MAX) {
         line[line_len++] = c;
         console_write(&c, 1);
+    } else if (c >= ' ' && c <= '~') {
+        console_bell(); /* the line is full */
     }
 }

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +21,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktap_run import EXIT_PASSED as KTEST_SUCCESS  # noqa: E402
 from machine import (COLS, ROWS, GdbStub, Machine, MachineError,  # noqa: E402
-                     elf_symbol, qcodes_for, read_log)
+                     elf_symbol, qcodes_for, read_log, run_qemu)
 
 PANIC_ATTR = 0x4F  # white on red
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -540,8 +541,8 @@ def unknown(args, cfg, how):
 
 @scenario
 def help(args, cfg, how):
-    """help lists the built-in commands and those of the enabled gates: mem
-    only with the heap."""
+    """help lists the built-in commands and those of the enabled gates (mem
+    only with the heap), and says how long a line may be."""
     commands = [('help', '', 'list the commands'), ('clear', '', 'clear the screen'),
                 ('echo', 'TEXT', 'print TEXT'),
                 ('color', 'FG BG', 'set the text colours and clear'),
@@ -550,7 +551,8 @@ def help(args, cfg, how):
     if cfg['CONFIG_HEAP']:
         commands.append(('mem', '', "show the heap's figures"))
     shell_session(args, cfg, 'help', 'help\n', ['> help'] + [
-        '  {:<6} {:<8} {}'.format(*c) for c in commands] + ['> '])
+        '  {:<6} {:<8} {}'.format(*c) for c in commands] + [
+        'a line holds 76 characters; keys also come from COM1', '> '])
 
 
 @scenario
@@ -620,12 +622,14 @@ def halt(args, cfg, how):
 def pic_masks(args, cfg, how):
     """Once the kernel waits for keys, the PICs (read with `info pic`) have
     IRQ 0-15 on vectors 0x20-0x2F and every line masked but the keyboard's
-    IRQ 1. No slave line is used, so the cascade (IRQ 2), which pic_unmask
-    opens only for lines 8-15, stays masked too."""
+    IRQ 1 and, with the shell, COM1's IRQ 4. No slave line is used, so the
+    cascade (IRQ 2), which pic_unmask opens only for lines 8-15, stays
+    masked too."""
     with Machine(args.elf, memory=MEMORY) as m:
         m.wait_until(lambda m: 'sluice: waiting for keys\n' in m.debug_log(), 15,
                      'the main loop')
-        want = {'pic0': {'imr': 0xFD, 'irq_base': 0x20},
+        master = 0xED if cfg['CONFIG_SHELL'] else 0xFD
+        want = {'pic0': {'imr': master, 'irq_base': 0x20},
                 'pic1': {'imr': 0xFF, 'irq_base': 0x28}}
         pics = pic_state(m)
         got = {chip: {k: pics[chip][k] for k in fields} for chip, fields in want.items()}
@@ -1183,13 +1187,117 @@ def old_cpus(args, cfg, how):
 def args_rule(args, cfg, how):
     """One rule for every command's arguments: every word of a line is split
     (however many), a command given the wrong number gets its usage line,
-    and `color` refuses text in the background's colour."""
+    and `color` refuses text in the background's colour; its list of names
+    wraps between names, never inside one."""
+    names, rows = list(VGA_PALETTE), [' ']
+    for name in names:
+        if len(rows[-1]) + 1 + len(name) >= COLS:
+            rows.append(' ')
+        rows[-1] += ' ' + name
     shell_session(args, cfg, 'args',
-                  'echo 1 2 3 4 5 6 7  8   9    10\nhalt now\nfault\ncolor red red\n', [
+                  'echo 1 2 3 4 5 6 7  8   9    10\nhalt now\nfault\ncolor red red\n'
+                  'color pink red\n', [
                       '> echo 1 2 3 4 5 6 7  8   9    10', '1 2 3 4 5 6 7 8 9 10',
                       '> halt now', 'usage: halt', '> fault', 'usage: fault N',
                       '> color red red',
-                      'color: FG and BG are both red: text would be invisible', '> '])
+                      'color: FG and BG are both red: text would be invisible',
+                      '> color pink red', 'usage: color FG BG, each 0-15 or a name:'] +
+                  rows + ['> '])
+
+
+@scenario
+def line_full(args, cfg, how):
+    """A line holds 76 characters: keys past that are not taken, and each
+    rings the bell (BEL on COM1, a beep of the PC speaker) instead of
+    vanishing silently."""
+    text = ''.join(chr(ord('a') + i % 26) for i in range(80))
+    m, row = start_shell(args, cfg)
+    with m:
+        m.send_keys(text)
+        try:
+            wait_lines(m, [('> ' + text[:76], boot_attr(cfg))], boot_attr(cfg), 15,
+                       'the 76 characters a line holds', first_row=row)
+            m.wait_until(lambda m: m.serial_log().count('\a') == 4, 15,
+                         'a BEL on COM1 for each of the 4 keys too many')
+        finally:
+            shoot(m, args, 'line-full')
+
+
+@scenario
+def serial_shell(args, cfg, how):
+    """The shell reads COM1 too (IRQ 4): what a terminal on the serial line
+    types is edited and run as keys are, echoed on COM1 and the screen.
+    Enter as CR, CR LF or LF counts once; Backspace as DEL or ^H; a burst of
+    205 characters (5 lines) written at once loses nothing."""
+    m = Machine(args.elf, memory=MEMORY, serial_socket=True).start()
+    with m:
+        wait_lines(m, boot_lines(cfg), boot_attr(cfg), 15, 'the shell prompt')
+        row = len(boot_lines(cfg)) - 1
+        m.type_serial(b'echo abX\x7fc\r')
+        m.type_serial(b'echo deY\x08f\r\n')
+        m.type_serial(b'echo lf\n')
+        words = burst_words()
+        m.type_serial(b''.join(b'echo ' + w.encode() + b'\r' for w in words))
+        expected = ['> echo abc', 'abc', '> echo def', 'def', '> echo lf', 'lf']
+        for w in words:
+            expected += ['> echo ' + w, w]
+        expected.append('> ')
+        try:
+            wait_lines(m, [(line, boot_attr(cfg)) for line in expected], boot_attr(cfg),
+                       20, 'the serial session on the screen', first_row=row)
+        finally:
+            shoot(m, args, 'serial-shell')
+        want = '\r\n'.join(expected)
+        # A terminal shows "X\b \b" as nothing: the erased key and its erasure.
+        m.wait_until(lambda m: re.sub('.\b \b', '', m.serial_log()).endswith(want), 15,
+                     'the same lines on COM1')
+        if 'dropped' in m.debug_log():
+            raise MachineError('the kernel dropped keys:\n' + m.debug_log())
+
+
+@scenario
+def reboot_run_target(args, cfg, how):
+    """The run targets' QEMU command line (tools/run_qemu.py's, as `meson
+    compile -C build qemu` runs it) has no -no-reboot: `reboot` resets the
+    machine, which boots again to a new prompt, as a PC would, instead of
+    ending QEMU."""
+    cmd = run_qemu.qemu_command(args.elf, display='none')
+    if '-no-reboot' in cmd:
+        raise MachineError('the run targets pass -no-reboot: ' + ' '.join(cmd))
+    with Machine(args.elf, run_target=True) as m:
+        m.wait_until(lambda m: m.debug_log().count('sluice: waiting for keys\n') == 1, 15,
+                     'the first boot')
+        m.send_keys('reboot\n')
+        m.wait_until(lambda m: m.debug_log().count('sluice: waiting for keys\n') == 2, 20,
+                     'the second boot, after the reset')
+        try:
+            lines = boot_lines(cfg)
+            lines[2] = (re.compile(r'memory: 639 KiB below 1 MiB, \d+ KiB above'), lines[2][1])
+            lines[3] = (re.compile(r'heap: \d+ KiB in ' + REGIONS), lines[3][1])
+            wait_lines(m, lines[:3] + lines[4:] if not cfg['CONFIG_HEAP'] else lines,
+                       boot_attr(cfg), 15, 'the banner again')
+        finally:
+            shoot(m, args, 'reboot-run-target')
+
+
+@scenario
+def nox_pipe(args, cfg, how):
+    """A script drives the kernel through the qemu-nox run target's pipe:
+    `printf 'mem\\nhalt\\n' | run_qemu.py --nox sluice.elf` prints the image
+    size, the banner, mem's figures and "halted" on standard output, and
+    ends by itself once the kernel has halted."""
+    size = os.path.join(os.path.dirname(args.elf), 'sluice.size')
+    r = subprocess.run([sys.executable, os.path.join(ROOT, 'tools', 'run_qemu.py'),
+                        '--nox', '--size', size, args.elf], input=b'mem\nhalt\n',
+                       capture_output=True, timeout=60)
+    out = r.stdout.decode(errors='replace').replace('\r\n', '\n')
+    want = [r'^sluice\.elf: \d+ loadable bytes', r'sluice 0\.1\.0\n',
+            r'\n> mem\nheap: \d+ KiB in ' + REGIONS + r'\n  used 0 B, free \d+ B',
+            r'\n> halt\nhalted\n']
+    missing = [w for w in want if not re.search(w, out)]
+    if r.returncode != 0 or missing:
+        raise MachineError('exit {}, missing {} in:\n{}{}'.format(
+            r.returncode, missing, out, r.stderr.decode(errors='replace')))
 
 
 def shoot(m, args, name):

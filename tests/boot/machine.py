@@ -11,8 +11,14 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'tools'))
+import run_qemu  # noqa: E402  the run targets' command line
 
 VGA_ADDR, COLS, ROWS = 0xB8000, 80, 25
 DEBUG_EXIT_PORT = 0xF4
@@ -42,22 +48,37 @@ class MachineError(Exception):
 
 
 class Machine:
-    """One QEMU process: started by start(), stopped by close()."""
+    """One QEMU process: started by start(), stopped by close().
+
+    By default QEMU runs as the tests need it: no default devices, no
+    window, -no-reboot (a reset ends QEMU), isa-debug-exit. run_target=True
+    starts it with the run targets' own command line instead
+    (tools/run_qemu.py, with no window), as a person would. serial_socket
+    puts COM1 on a socket that type_serial writes to (its output is still
+    logged)."""
 
     def __init__(self, image, iso=False, memory='32M', extra=(), gdb=False,
-                 cmdline=None):
+                 cmdline=None, run_target=False, serial_socket=False):
         self.dir = tempfile.mkdtemp(prefix='sluice-qemu-')
         self.qmp_path = os.path.join(self.dir, 'qmp.sock')
         self.debug_path = os.path.join(self.dir, 'debugcon.log')
         self.serial_path = os.path.join(self.dir, 'serial.log')
-        cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', memory,
-               '-display', 'none', '-no-reboot', '-nodefaults', '-vga', 'std',
-               '-qmp', 'unix:{},server=on,wait=off'.format(self.qmp_path),
-               '-debugcon', 'file:' + self.debug_path,
-               '-serial', 'file:' + self.serial_path,
-               '-device', 'isa-debug-exit,iobase={:#x},iosize=4'.format(
-                   DEBUG_EXIT_PORT)]
-        cmd += ['-cdrom', image] if iso else ['-kernel', image]
+        self.serial_socket_path = os.path.join(self.dir, 'com1.sock')
+        self._serial = None
+        qmp = ['-qmp', 'unix:{},server=on,wait=off'.format(self.qmp_path)]
+        if run_target:
+            cmd = run_qemu.qemu_command(image, iso, display='none', logs=self.dir) + qmp
+        else:
+            serial = (['-chardev', 'socket,id=com1,path={},server=on,wait=off,logfile={}'
+                       .format(self.serial_socket_path, self.serial_path),
+                       '-serial', 'chardev:com1'] if serial_socket
+                      else ['-serial', 'file:' + self.serial_path])
+            cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', memory,
+                   '-display', 'none', '-no-reboot', '-nodefaults', '-vga', 'std',
+                   '-debugcon', 'file:' + self.debug_path] + qmp + serial + [
+                   '-device', 'isa-debug-exit,iobase={:#x},iosize=4'.format(
+                       DEBUG_EXIT_PORT)]
+            cmd += ['-cdrom', image] if iso else ['-kernel', image]
         if cmdline is not None:
             cmd += ['-append', cmdline]
         if gdb:
@@ -88,7 +109,26 @@ class Machine:
         self.qmp('qmp_capabilities')
         return self
 
+    def type_serial(self, data):
+        """Send bytes to COM1 as a terminal on the serial line would. Like a
+        terminal, the other end reads all that COM1 sends (and drops it:
+        serial_log has it), or QEMU's socket would fill and stall COM1."""
+        if self._serial is None:
+            self._serial = socket.socket(socket.AF_UNIX)
+            self._serial.connect(self.serial_socket_path)
+            threading.Thread(target=self._drain_serial, daemon=True).start()
+        self._serial.sendall(data)
+
+    def _drain_serial(self):
+        try:
+            while self._serial.recv(4096):
+                pass
+        except OSError:  # closed by close()
+            pass
+
     def close(self):
+        if self._serial:
+            self._serial.close()
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()

@@ -3,7 +3,9 @@
 to a file or folder that exists, and a link followed by ", N lines" (as the
 reading lists of docs/steps.md give them) names a file of N lines, in a
 list whose counts never go down (smallest first), so that the guide's
-reading order stays true as the code changes."""
+reading order stays true as the code changes. And no file of the
+repository refers to one outside it: a relative path that climbs out of
+the tree (such as a contract kept beside the clone) is an error."""
 import glob
 import os
 import re
@@ -36,6 +38,28 @@ for page in pages:
             problems.append('{}: {} is listed after a longer file'.format(
                 os.path.relpath(page, root), m.group(1)))
         last = int(m.group(2)) if m else 0
+# Nothing in the repository may point outside it: a relative path (in a
+# comment, a string, a link) that climbs out of the tree from the file's
+# folder, or from the top where build files name paths, is an error.
+TEXT = ('.c', '.h', '.asm', '.ld', '.py', '.md', '.build', '.txt', '.ini', '.cfg', '.sh',
+        '.clang-format', 'run', 'install-deps')
+CLIMB = re.compile(r'(?<![\w./])((?:\.\./)+[\w.-]+(?:/[\w.-]+)*)')
+top = os.path.realpath(root)
+for folder, dirs, files in os.walk(top):
+    dirs[:] = [d for d in dirs if not d.startswith(('.git', 'build')) and d != 'img']
+    for name in files:
+        if not name.endswith(TEXT):
+            continue
+        path = os.path.join(folder, name)
+        with open(path, errors='replace') as f:
+            for number, line in enumerate(f, 1):
+                for m in CLIMB.finditer(line):
+                    outside = [base for base in (folder, top) if not os.path.realpath(
+                        os.path.join(base, m.group(1))).startswith(top + os.sep)]
+                    if len(outside) == 2 or (outside and not os.path.exists(
+                            os.path.join(folder, m.group(1)))):
+                        problems.append('{}:{}: {} points outside the repository'.format(
+                            os.path.relpath(path, top), number, m.group(1)))
 for p in problems:
     print('FAIL ' + p)
 print('{} pages checked, {} problems'.format(len(pages), len(problems)))

@@ -19,6 +19,7 @@ snippet(void)
     USES(kprintf)("%d", 1);
     vprint("%d", 2);
     USES(console_write)("x", 1);
+    USES(console_bell)();
     USES(console_set_color)(VGA_WHITE, VGA_BLUE);
     USES(console_clear)();
     USES(console_set_color)(USES(console_color_by_name)("red"), VGA_BLACK);

@@ -1,0 +1,63 @@
+/* The shell's second keyboard: characters received on COM1 go into the same
+ * queue as PS/2 keys, so a terminal on the serial line (qemu -nographic, a
+ * null-modem cable, a script's pipe) drives the same line editor. Built
+ * only with the shell. */
+#include <stdbool.h>
+
+#include "console/serial.h"
+#include "core/screen.h"
+#include "irq/irq.h"
+#include "irq/kbd.h"
+
+#define COM1_IRQ  4
+#define UART_FIFO 16 /* bytes a 16550 holds: the most one IRQ can find */
+#define DEL       0x7F
+/* Queue slots COM1 leaves to the PS/2 keyboard. A sender faster than the
+ * shell (a pipe) fills the queue down to these, then waits in the UART. */
+#define KEYBOARD_RESERVE 8
+
+static bool stopped; /* IRQ 4 off until the queue has room again */
+
+/* IRQ 4: take what the UART holds, while the queue has room. Terminals send
+ * Enter as CR (or CR LF), pipes as LF, Backspace as DEL or ^H: each becomes
+ * the key it means. */
+static void
+com1_irq(struct irq_frame *frame)
+{
+    (void)frame;
+    static bool after_cr;
+    char c;
+    for (int i = 0; i < UART_FIFO; i++) {
+        if (kbd_room() <= KEYBOARD_RESERVE) {
+            stopped = true;
+            serial_receive_interrupt(false);
+            return;
+        }
+        if (!serial_receive(&c)) {
+            return;
+        }
+        if (c == '\n' && after_cr) {
+            after_cr = false; /* the LF of a CR LF: Enter came with the CR */
+            continue;
+        }
+        after_cr = c == '\r';
+        kbd_put_char(c == '\r' ? '\n' : c == DEL ? '\b' : c);
+    }
+}
+
+void
+irq_com1_keys_init(void)
+{
+    if (serial_receive_interrupt(true) && irq_register(COM1_IRQ, com1_irq) != 0) {
+        core_debug_line("com1: IRQ 4 already has a handler");
+    }
+}
+
+void
+irq_com1_keys_resume(void)
+{
+    if (stopped && kbd_room() > KEYBOARD_RESERVE + UART_FIFO) {
+        stopped = false;
+        serial_receive_interrupt(true);
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""presets.py MESON NM SOURCE_ROOT: every preset sets up with its gates, and a
+gate flipped with `meson configure` wins over the preset and keeps winning.
+
+For each preset: `meson setup -Dpreset=NAME`, then each gate in turn set to
+the opposite of the preset's value with `meson configure -DGATE=...`, the
+build regenerated (`meson setup --reconfigure`, as an edited meson.build
+would make it), and sluice.elf rebuilt. After every step the summary says
+each gate's value and where it comes from, and the image says the same:
+a gate's entry point is in it exactly when the gate is on, and its size
+changes with every flip. Last, -DGATE=auto gives the preset's value back.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+GATES = {'color-console': 'console_init', 'keyboard': 'irq_init', 'heap': 'heap_init'}
+PRESETS = {'full': (1, 1, 1), 'minimal': (0, 0, 0), 'blue': (0, 0, 0),
+           'console': (1, 0, 0), 'keyboard': (1, 1, 0)}
+
+
+class Failure(Exception):
+    pass
+
+
+def run(cmd, root):
+    r = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise Failure('{} failed:\n{}'.format(' '.join(cmd), (r.stdout + r.stderr)[-1500:]))
+    return r.stdout
+
+
+def check(meson, nm, root, build, summary, preset, want, sources):
+    """The summary and the image agree with want (gate: on) and sources
+    (gate: 'preset NAME' or '-DGATE')."""
+    for gate, on in want.items():
+        line = r'^\s*{}\s*: {} \({}\)$'.format(re.escape(gate), 'YES' if on else 'NO',
+                                             re.escape(sources[gate]))
+        if not re.search(line, summary, re.M):
+            raise Failure('{}: the summary lacks {!r}:\n{}'.format(preset, line, summary))
+    run([meson, 'compile', '-C', build, 'sluice.elf'], root)
+    elf = os.path.join(build, 'sluice.elf')
+    symbols = set(line.split()[-1] for line in run([nm, '--defined-only', elf], root)
+                  .splitlines() if line.strip())
+    for gate, on in want.items():
+        if (GATES[gate] in symbols) != on:
+            raise Failure('{}: -D{} is {} but {} is {} the image'.format(
+                preset, gate, on, GATES[gate], 'in' if not on else 'not in'))
+    return os.path.getsize(elf), sum(1 for _ in symbols)
+
+
+def main():
+    meson, nm, root = sys.argv[1:4]
+    failed = 0
+    for preset, values in PRESETS.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            build = os.path.join(tmp, 'build')
+            try:
+                summary = run([meson, 'setup', build, '--cross-file', 'cross/i686.ini',
+                               '-Dpreset=' + preset], root)
+                want = dict(zip(GATES, map(bool, values)))
+                sources = {gate: 'preset ' + preset for gate in GATES}
+                if not re.search(r'^\s*preset\s*: {}$'.format(preset), summary, re.M):
+                    raise Failure('{}: the summary does not name the preset'.format(preset))
+                colour = 'blue' if preset == 'blue' else 'red'
+                if not re.search(r'^\s*background\s*: {} \(preset {}\)$'.format(
+                        colour, preset), summary, re.M):
+                    raise Failure('{}: the summary lacks the background {}'.format(
+                        preset, colour))
+                image = check(meson, nm, root, build, summary, preset, want, sources)
+                for gate in GATES:
+                    want[gate] = not want[gate]
+                    sources[gate] = '-D' + gate
+                    run([meson, 'configure', build,
+                         '-D{}={}'.format(gate, str(want[gate]).lower())], root)
+                    summary = run([meson, 'setup', '--reconfigure', build], root)
+                    flipped = check(meson, nm, root, build, summary, preset, want, sources)
+                    if flipped == image:
+                        raise Failure('{}: the image did not change with -D{}={}'.format(
+                            preset, gate, str(want[gate]).lower()))
+                    image = flipped
+                gate = 'heap'
+                want[gate], sources[gate] = bool(values[2]), 'preset ' + preset
+                run([meson, 'configure', build, '-Dheap=auto'], root)
+                summary = run([meson, 'setup', '--reconfigure', build], root)
+                check(meson, nm, root, build, summary, preset, want, sources)
+                print('ok: preset {} set up; every gate flipped and kept through '
+                      'regeneration; -Dheap=auto gives the preset\'s back'.format(preset))
+            except Failure as e:
+                print('FAIL: {}'.format(e))
+                failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
