@@ -7,9 +7,12 @@ Builds each step's image with its preset (under BUILD_ROOT, default
 build-steps/), boots it in QEMU, types what the step needs through QMP and
 saves QEMU's screendump as docs/img/stepN-*.png. The boot tests drive QEMU
 the same way (tests/boot/machine.py), so the pictures show what the tests
-check.
+check. Last, it writes docs/debugging.md's sample panic report from a real
+`fault 13` (the gates suite checks it against the build).
 """
 import os
+import re
+import subprocess
 import sys
 import time
 
@@ -57,7 +60,34 @@ def main():
             path = os.path.join(out, picture + '.png')
             m.screendump(path)
             print(os.path.relpath(path, ROOT))
+    panic_sample(ensure(os.path.join(build_root, 'full'), 'full'))
     return 0
+
+
+def panic_sample(elf):
+    """Write docs/debugging.md's sample report: `fault 13` at the shell, and
+    what addr2line says of its EIP."""
+    with Machine(elf, memory='32M') as m:
+        m.wait_until(lambda m: 'sluice: waiting for keys\n' in m.debug_log(), 20,
+                     'the main loop')
+        m.send_keys('fault 13\n')
+        m.wait_until(lambda m: 'The system is halted.' in m.screen_text(), 20,
+                     'the panic report')
+        report = m.screen_text().split('\n')[1:]
+    eip = re.search(r' EIP=([0-9a-f]{8}) ', '\n'.join(report)).group(1)
+    function, where = subprocess.run(['addr2line', '-f', '-e', elf, eip], check=True,
+                                     capture_output=True, text=True).stdout.split()
+    where = re.sub(r'^.*?(src/)', r'\1', where)
+    block = ('\n```\n{}\n```\n\n```\n$ addr2line -f -e build/sluice.elf {}\n{}\n{}\n```\n'
+             .format('\n'.join(report), eip, function, where))
+    page = os.path.join(ROOT, 'docs', 'debugging.md')
+    with open(page) as f:
+        text = f.read()
+    text = re.sub(r'(<!-- panic-sample.*?-->\n).*?(<!-- /panic-sample -->)',
+                  lambda m: m.group(1) + block.lstrip('\n') + m.group(2), text, flags=re.S)
+    with open(page, 'w') as f:
+        f.write(text)
+    print(os.path.relpath(page, ROOT) + ' (the panic sample)')
 
 
 if __name__ == '__main__':

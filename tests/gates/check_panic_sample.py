@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""check_panic_sample.py ADDR2LINE ELF ROOT: docs/debugging.md's sample panic
+report is this build's: its EIP is, by addr2line on ELF, the function and
+line the page says, and its `at file:line` is where the exception reporter
+calls panic. tools/screenshots.py remakes the sample from a real `fault 13`."""
+import os
+import re
+import subprocess
+import sys
+
+
+def main():
+    addr2line, elf, root = sys.argv[1:4]
+    with open(os.path.join(root, 'docs', 'debugging.md')) as f:
+        page = f.read()
+    sample = re.search(r'<!-- panic-sample.*?-->(.*?)<!-- /panic-sample -->', page, re.S)
+    if not sample:
+        print('FAIL: docs/debugging.md has no panic-sample block')
+        return 1
+    text = sample.group(1)
+    eip = re.search(r' EIP=([0-9a-f]{8}) ', text).group(1)
+    said = re.search(r'addr2line -f -e build/sluice\.elf (\w+)\n(\w+)\n(\S+)\n', text)
+    at = re.search(r' at (src/irq/irq\.c):(\d+)', text)
+    problems = []
+    if not said or said.group(1) != eip:
+        problems.append('the addr2line line does not use the report\'s EIP ' + eip)
+    else:
+        out = subprocess.run([addr2line, '-f', '-e', elf, eip], check=True,
+                             capture_output=True, text=True).stdout.split()
+        where = re.sub(r'^.*?(src/)', r'\1', out[1])
+        if (out[0], where) != (said.group(2), said.group(3)):
+            problems.append('EIP {} is {} at {} in this build, the page says {} at {}'
+                            .format(eip, out[0], where, said.group(2), said.group(3)))
+    # __LINE__ of a call written over several lines is that of its last.
+    with open(os.path.join(root, 'src', 'irq', 'irq.c')) as f:
+        lines = f.read().split('\n')
+    start = next(n for n, l in enumerate(lines) if 'panic("CPU exception' in l)
+    line = next(n for n in range(start, len(lines)) if lines[n].rstrip().endswith(');')) + 1
+    if not at or int(at.group(2)) != line:
+        problems.append('the report says {}, the reporter panics at line {}'.format(
+            at.group(0) if at else 'no "at"', line))
+    for p in problems:
+        print('FAIL ' + p + ' (remake it with tools/screenshots.py)')
+    if not problems:
+        print('ok: EIP {} is {} at {}, as the page says'.format(eip, said.group(2),
+                                                                said.group(3)))
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
