@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up, build and test every combination of the gates.
 
-    tests/matrix.py [--jobs N] [BUILD_ROOT]
+    tests/matrix.py [--jobs N] [--only NAME] [--list] [BUILD_ROOT]
 
 Each of the 2^3 combinations gets its own build directory under BUILD_ROOT
 (default build-matrix/), where `meson setup`, `meson compile` and
@@ -13,7 +13,9 @@ it runs once, in the all-gates combination, which builds all of it; the
 boot and gates suites run everywhere. Prints a table (combination,
 image size, tests passed and failed) and ends with a line
 "N passed, M failed" counting tests over the whole matrix. Exits 1 if
-anything failed, including a setup or a build.
+anything failed, including a setup or a build. --only NAME runs one
+configuration (as each job of .github/workflows/ci.yml does); --list prints
+the names.
 """
 import argparse
 import concurrent.futures
@@ -95,10 +97,19 @@ def main():
     p.add_argument('build_root', nargs='?', default=os.path.join(ROOT, 'build-matrix'))
     p.add_argument('--jobs', type=int, default=2,
                    help='combinations built and tested at once (default 2)')
+    p.add_argument('--only', metavar='NAME', help='run this configuration alone')
+    p.add_argument('--list', action='store_true', help='print the configurations\' names')
     args = p.parse_args()
+    configs = list(configurations())
+    if args.list:
+        print('\n'.join(c[0] for c in configs))
+        return 0
+    if args.only:
+        configs = [c for c in configs if c[0] == args.only]
+        if not configs:
+            p.error('no configuration {!r}; --list names them'.format(args.only))
     os.makedirs(args.build_root, exist_ok=True)
     start = time.monotonic()
-    configs = list(configurations())
     # The all-gates combination, which alone runs every suite, takes longest
     # by far: it starts first, and the others share the second worker.
     longest_first = sorted(configs, key=lambda c: bool(c[2]))
