@@ -7,8 +7,8 @@ targets).
 The display fits where you are: a window when there is a graphical session
 (DISPLAY or WAYLAND_DISPLAY), the text screen drawn in the terminal
 (-display curses) otherwise; --nox draws no screen at all and puts COM1,
-where the shell reads and writes too, on the terminal (-nographic), as
-xv6's `make qemu-nox` does. The debug port (0xE9) log goes to debugcon.log
+where the shell reads and writes too, on the terminal, as xv6's `make
+qemu-nox` does. The debug port (0xE9) log goes to debugcon.log
 and, but with --nox, COM1 to serial.log in the build directory. A `reboot`
 resets the machine as it would a PC: only the tests run QEMU with
 -no-reboot. Before QEMU starts, the image's size (FILE, which the build
@@ -39,6 +39,8 @@ QUIT_HINTS = {
     'curses': 'QEMU draws the screen in this terminal. To quit: Alt+2 (or Esc and 2 '
               'pressed together), then type quit and Enter.',
     'nox': 'QEMU: COM1 is this terminal. To quit: Ctrl+A, then X.',
+    'gdb': 'gdb: Ctrl+C stops the kernel, continue resumes it; quit (or Ctrl+D) '
+           'ends gdb and QEMU.',
 }
 
 
@@ -52,7 +54,8 @@ def display_kind(nox=False):
 
 def qemu_command(image, iso=False, display='curses', logs='.'):
     """The QEMU command line of the run targets. display: 'window', 'curses',
-    'nox' (COM1 on standard input and output) or 'none'; logs: the folder
+    'nox' (COM1 and the monitor on the terminal), 'pipe' (COM1 on standard
+    input and output) or 'none'; logs: the folder
     of debugcon.log and serial.log. No -no-reboot: a person's reboot resets
     the machine."""
     # TCG, not KVM: under KVM the VGA window is coalesced MMIO, and a kernel
@@ -62,7 +65,13 @@ def qemu_command(image, iso=False, display='curses', logs='.'):
            '-debugcon', 'file:' + os.path.join(logs, 'debugcon.log')]
     cmd += ['-cdrom', image] if iso else ['-kernel', image]
     if display == 'nox':
-        return cmd + ['-nographic']
+        # COM1 and the monitor on the terminal, no screen at all. Not
+        # -nographic: it also makes SeaBIOS write to COM1, escape codes that
+        # clear the terminal (and the lines printed before) and turn its line
+        # wrapping off for good.
+        return cmd + ['-display', 'none', '-serial', 'mon:stdio']
+    if display == 'pipe':  # COM1 alone on standard input and output
+        return cmd + ['-display', 'none', '-serial', 'stdio']
     cmd += ['-serial', 'file:' + os.path.join(logs, 'serial.log')]
     if display != 'window':
         cmd += ['-display', display]
@@ -146,8 +155,8 @@ def through_pipe(image):
     folder = tempfile.mkdtemp(prefix='sluice-nox-')
     qmp_path = os.path.join(folder, 'qmp.sock')
     qemu = subprocess.Popen(
-        qemu_command(image, display='nox') + [
-            '-qmp', 'unix:{},server=on,wait=off'.format(qmp_path), '-monitor', 'none'],
+        qemu_command(image, display='pipe') + [
+            '-qmp', 'unix:{},server=on,wait=off'.format(qmp_path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     seen = {'prompt': threading.Event(), 'last': time.monotonic()}
 
@@ -231,6 +240,8 @@ def main():
         sys.exit(through_pipe(image))
     attach_terminal()
     if gdb:
+        print(QUIT_HINTS['gdb'])
+        sys.stdout.flush()
         sys.exit(debug(image, iso))
     display = display_kind(nox)
     print(QUIT_HINTS[display])
