@@ -28,7 +28,7 @@ STEPS = [
     ('step2-blue', 'blue', None),
     ('step3-console', 'console', None),
     ('step4-keyboard', 'keyboard', 'echo j\nhelp\necho Hello, World!\n'),
-    ('step5-heap', 'full', 'mem\ncolor yellow blue\nmem\n'),
+    ('step5-heap', 'full', 'color yellow blue\nmem\n'),
     ('sluice', 'full', 'help\nmem\n'),  # the README's picture
 ]
 
@@ -77,7 +77,9 @@ def panic_sample(elf):
     eip = re.search(r' EIP=([0-9a-f]{8}) ', '\n'.join(report)).group(1)
     function, where = subprocess.run(['addr2line', '-f', '-e', elf, eip], check=True,
                                      capture_output=True, text=True).stdout.split()
-    where = re.sub(r'^.*?(src/)', r'\1', where)
+    # As addr2line prints it, with the build folder of docs/debugging.md's
+    # gdb session in front.
+    where = re.sub(r'^.*?(src/)', r'/home/you/sluice/build/../\1', where)
     block = ('\n```\n{}\n```\n\n```\n$ addr2line -f -e build/sluice.elf {}\n{}\n{}\n```\n'
              .format('\n'.join(report), eip, function, where))
     page = os.path.join(ROOT, 'docs', 'debugging.md')

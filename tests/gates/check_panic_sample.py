@@ -28,7 +28,8 @@ def main():
         out = subprocess.run([addr2line, '-f', '-e', elf, eip], check=True,
                              capture_output=True, text=True).stdout.split()
         where = re.sub(r'^.*?(src/)', r'\1', out[1])
-        if (out[0], where) != (said.group(2), said.group(3)):
+        page_where = re.sub(r'^.*?(src/)', r'\1', said.group(3))
+        if (out[0], where) != (said.group(2), page_where):
             problems.append('EIP {} is {} at {} in this build, the page says {} at {}'
                             .format(eip, out[0], where, said.group(2), said.group(3)))
     # __LINE__ of a call written over several lines is that of its last.

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""presets.py MESON NM SOURCE_ROOT: every preset sets up with its gates, and a
-gate flipped with `meson configure` wins over the preset and keeps winning.
+"""presets.py MESON NM SOURCE_ROOT [PRESET...]: every preset (or those named)
+sets up with its gates, and a gate flipped with `meson configure` wins over
+the preset and keeps winning.
 
 For each preset: `meson setup -Dpreset=NAME`, then each gate in turn set to
 the opposite of the preset's value with `meson configure -DGATE=...` and
@@ -58,7 +59,8 @@ def check(meson, nm, root, build, summary, preset, want, sources):
 def main():
     meson, nm, root = sys.argv[1:4]
     failed = 0
-    for preset, values in PRESETS.items():
+    for preset in sys.argv[4:] or PRESETS:
+        values = PRESETS[preset]
         with tempfile.TemporaryDirectory() as tmp:
             build = os.path.join(tmp, 'build')
             try:
