@@ -25,6 +25,7 @@ section .text align=1               ; no padding: the minimal image is tiny
 global _start
 extern kmain
 _start:
+    cld                             ; Multiboot leaves the direction flag undefined
     mov esp, boot_stack_top
     mov edx, ebx                    ; kmain(magic, info): the kernel is
     call kmain                      ; built with -mregparm=3 (EAX, EDX, ECX)

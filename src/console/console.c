@@ -55,7 +55,7 @@ void
 console_init(void)
 {
     serial_init();
-    vga_text_init(&screen, (uint16_t *)SCREEN_VGA_ADDR, CONFIG_FOREGROUND,
+    vga_text_init(&screen, (volatile uint16_t *)SCREEN_VGA_ADDR, CONFIG_FOREGROUND,
                   CONFIG_BACKGROUND);
     crtc_write(CRTC_CURSOR_START, CURSOR_FIRST_LINE);
     crtc_write(CRTC_CURSOR_END, CURSOR_LAST_LINE);

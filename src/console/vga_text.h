@@ -40,13 +40,13 @@ vga_cell(uint8_t ch, enum vga_color fg, enum vga_color bg)
 }
 
 struct vga_text {
-    uint16_t *cells; /* VGA_COLS * VGA_ROWS, row-major */
-    int row, col;    /* where the next character goes */
+    volatile uint16_t *cells; /* VGA_COLS * VGA_ROWS, row-major: device memory */
+    int row, col;             /* where the next character goes */
     enum vga_color fg, bg;
 };
 
 /* Take over cells in the given colours and clear them. */
-void vga_text_init(struct vga_text *t, uint16_t *cells, enum vga_color fg,
+void vga_text_init(struct vga_text *t, volatile uint16_t *cells, enum vga_color fg,
                    enum vga_color bg);
 
 /* Colours for what is written from now on. */

@@ -1,4 +1,7 @@
-/* Port I/O and CPU control: the only inline assembly in core. */
+/* Port I/O and CPU control: the only inline assembly in core. Port I/O is
+ * ordered with memory ("memory" clobber): a device may read or write what
+ * the code around it prepared, as the PIC's EOI must come after the
+ * handler's work. */
 #ifndef CORE_IO_H
 #define CORE_IO_H
 
@@ -8,7 +11,7 @@
 static inline void
 outb(uint16_t port, uint8_t value)
 {
-    __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+    __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
 /* Read one byte from an I/O port. */
@@ -16,7 +19,7 @@ static inline uint8_t
 inb(uint16_t port)
 {
     uint8_t value;
-    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port) : "memory");
     return value;
 }
 
@@ -24,14 +27,14 @@ inb(uint16_t port)
 static inline void
 outw(uint16_t port, uint16_t value)
 {
-    __asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+    __asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
 /* Write a 32-bit word to an I/O port. */
 static inline void
 outl(uint16_t port, uint32_t value)
 {
-    __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+    __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port) : "memory");
 }
 
 /* Give slow ISA devices (the PIC) time to settle: a write to unused port 0x80. */

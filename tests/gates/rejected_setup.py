@@ -11,6 +11,8 @@ import tempfile
 CASES = [
     ('a native build (no cross file)', [],
      'needs its cross file. Run:\n  meson setup {build} --cross-file {root}/cross/i686.ini'),
+    ('link-time optimisation', ['--cross-file', 'cross/i686.ini', '-Db_lto=true'],
+     'sluice is not built with link-time optimisation: set -Db_lto=false'),
     ('a background that is not a VGA colour',
      ['--cross-file', 'cross/i686.ini', '-Dbackground=pink'],
      'Value "pink" (of type "string") for combo option'),

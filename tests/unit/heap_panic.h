@@ -30,9 +30,20 @@ core_panic(const char *file, int line, const char *fmt, ...)
     longjmp(panic_jump, 1);
 }
 
-/* Run stmt; evaluates to true if it panicked (message in panic_message). */
+/* Run stmt; evaluates to true if it panicked (message in panic_message).
+ * setjmp stands alone in an if's controlling expression, as C11 7.13.1.1
+ * allows (not inside ?:). */
 #define PANICS(stmt)                                                                     \
-    (panic_message[0] = '\0', panic_expected = 1,                                        \
-     setjmp(panic_jump) ? 1 : ((stmt), panic_expected = 0, 0))
+    ({                                                                                   \
+        volatile int panicked_ = 1;                                                      \
+        panic_message[0] = '\0';                                                         \
+        panic_expected = 1;                                                              \
+        if (setjmp(panic_jump) == 0) {                                                   \
+            stmt;                                                                        \
+            panic_expected = 0;                                                          \
+            panicked_ = 0;                                                               \
+        }                                                                                \
+        panicked_;                                                                       \
+    })
 
 #endif

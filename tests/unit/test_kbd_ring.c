@@ -116,16 +116,40 @@ test_wrap_around(void **state)
                 ev = event(in++);
                 assert_true(kbd_ring_push(&r, &ev));
             }
+            assert_int_equal(kbd_ring_room(&r), KBD_RING_CAPACITY - (in - out));
             if (in - out == KBD_RING_CAPACITY) {
                 assert_false(kbd_ring_push(&r, &ev)); /* full */
             }
             while (kbd_ring_pop(&r, &ev)) {
                 assert_event(&ev, out++);
+                assert_int_equal(kbd_ring_room(&r), KBD_RING_CAPACITY - (in - out));
             }
         }
         assert_int_equal(out, in);
         assert_int_equal(r.head, r.tail);
         assert_int_equal(r.head, runs[run].start + in);
+    }
+}
+
+/* kbd_ring_room counts the free slots at every step of the wrap test
+ * above, across 2^32; here, from empty to full and back. */
+static void
+test_room(void **state)
+{
+    (void)state;
+    struct kbd_ring r;
+    kbd_ring_init(&r, UINT32_MAX - 5);
+    struct kbd_event ev = event(1);
+    for (uint32_t n = 0; n < KBD_RING_CAPACITY; n++) {
+        assert_int_equal(kbd_ring_room(&r), KBD_RING_CAPACITY - n);
+        assert_true(kbd_ring_push(&r, &ev));
+    }
+    assert_int_equal(kbd_ring_room(&r), 0);
+    assert_false(kbd_ring_push(&r, &ev));
+    assert_int_equal(kbd_ring_room(&r), 0); /* a drop takes no room */
+    for (uint32_t n = 1; n <= KBD_RING_CAPACITY; n++) {
+        assert_true(kbd_ring_pop(&r, &ev));
+        assert_int_equal(kbd_ring_room(&r), n);
     }
 }
 
@@ -178,6 +202,7 @@ main(void)
         cmocka_unit_test(test_fifo_order),
         cmocka_unit_test(test_full_drops_new_events),
         cmocka_unit_test(test_wrap_around),
+        cmocka_unit_test(test_room),
         cmocka_unit_test(test_interleaved),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
