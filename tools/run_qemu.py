@@ -172,16 +172,22 @@ def through_pipe(image):
             tail = (tail + chunk)[-64:]
             if b'\n> ' in tail:
                 seen['prompt'].set()
-    threading.Thread(target=copy_output, daemon=True).start()
+    copier = threading.Thread(target=copy_output, daemon=True)
+    copier.start()
     seen['prompt'].wait(timeout=10)  # no shell in this build: type anyway
     try:
         qemu.stdin.write(sys.stdin.buffer.read())
         qemu.stdin.flush()
     except BrokenPipeError:
         pass
+    seen['last'] = time.monotonic()  # the input may have been slow to come
     qmp = _qmp_connect(qmp_path)
+    ended_by_itself = False
     try:
-        while qemu.poll() is None:
+        while True:
+            if qemu.poll() is not None:
+                ended_by_itself = True
+                break
             if _halted_for_good(qmp) or time.monotonic() - seen['last'] > IDLE_SECONDS:
                 time.sleep(0.2)  # the last output, on its way through the UART
                 break
@@ -189,8 +195,9 @@ def through_pipe(image):
     finally:
         qemu.kill()
         qemu.wait()
+        copier.join(timeout=5)
         shutil.rmtree(folder, ignore_errors=True)
-    return 0
+    return 1 if ended_by_itself and qemu.returncode != 0 else 0
 
 
 def _qmp_connect(path):

@@ -10,7 +10,7 @@
 #include "irq/kbd.h"
 
 #define COM1_IRQ  4
-#define UART_FIFO 16 /* bytes a 16550 holds: the most one IRQ can find */
+#define UART_FIFO 16 /* bytes a 16550 holds */
 #define DEL       0x7F
 /* Queue slots COM1 leaves to the PS/2 keyboard. A sender faster than the
  * shell (a pipe) fills the queue down to these, then waits in the UART. */
@@ -18,16 +18,19 @@
 
 static bool stopped; /* IRQ 4 off until the queue has room again */
 
-/* IRQ 4: take what the UART holds, while the queue has room. Terminals send
- * Enter as CR (or CR LF), pipes as LF, Backspace as DEL or ^H: each becomes
- * the key it means. */
+/* IRQ 4: take all the UART holds, while the queue has room. The UART keeps
+ * its interrupt line up while a byte waits, and the 8259 takes only rising
+ * edges: a byte left behind would stop COM1 for good, so the loop ends only
+ * when the UART is empty, or by stopping the interrupt (the resume makes a
+ * new edge). The queue's room bounds it. Terminals send Enter as CR (or CR
+ * LF), pipes as LF, Backspace as DEL or ^H: each becomes the key it means. */
 static void
 com1_irq(struct irq_frame *frame)
 {
     (void)frame;
     static bool after_cr;
     char c;
-    for (int i = 0; i < UART_FIFO; i++) {
+    for (;;) {
         if (kbd_room() <= KEYBOARD_RESERVE) {
             stopped = true;
             serial_receive_interrupt(false);

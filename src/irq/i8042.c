@@ -169,11 +169,11 @@ keyboard_command(uint8_t byte)
  *     it; a failure is reported but not fatal (Linux does the same on x86).
  *  4. Keyboard port test (0xAB answers 0), then the port on.
  *  5. The keyboard itself: scanning off (no key interleaves with our
- *     answers), scancode set 2 (the one set every keyboard has), scanning
- *     on; translation stays off until then, since it would rewrite the
- *     keyboard's answers too.
- *  6. Flush, then IRQ 1 and translation on: the controller turns set 2
- *     into the set 1 that kbd_decode reads. The aux port stays off. */
+ *     answers), scancode set 2 (the one set every keyboard has); then
+ *     translation on, so that the controller turns set 2 into the set 1
+ *     that kbd_decode reads (answers such as ACK pass unchanged), and only
+ *     then scanning on, so that no key arrives untranslated.
+ *  6. Flush, then IRQ 1 on. The aux port stays off. */
 const char *
 i8042_init(void)
 {
@@ -207,13 +207,20 @@ i8042_init(void)
     if (!write_ctr(ctr)) {
         return not_taking;
     }
+    static const char no_keyboard[] = "no PS/2 keyboard answers: keyboard off";
     if (!keyboard_command(KBD_DISABLE_SCANNING) ||
-        !keyboard_command(KBD_SET_SCANCODE_SET) || !keyboard_command(SCANCODE_SET_2) ||
-        !keyboard_command(KBD_ENABLE_SCANNING)) {
-        return "no PS/2 keyboard answers: keyboard off";
+        !keyboard_command(KBD_SET_SCANCODE_SET) || !keyboard_command(SCANCODE_SET_2)) {
+        return no_keyboard;
+    }
+    ctr |= CTR_XLATE;
+    if (!write_ctr(ctr)) {
+        return not_taking;
+    }
+    if (!keyboard_command(KBD_ENABLE_SCANNING)) {
+        return no_keyboard;
     }
     flush();
-    ctr |= CTR_KBD_INT | CTR_XLATE;
+    ctr |= CTR_KBD_INT;
     if (!write_ctr(ctr)) {
         return not_taking;
     }

@@ -31,13 +31,12 @@ irq_notice(const char *line)
     }
 }
 
-/* Show the last NMI's line (one for several that came while the console
- * was busy). */
+/* Show an NMI's line. */
 static void
-show_nmi(void)
+show_nmi(uint8_t reason)
 {
     char line[NMI_LINE];
-    irq_nmi_describe(nmi_reason, line, sizeof line);
+    irq_nmi_describe(reason, line, sizeof line);
     irq_notice(line);
 }
 
@@ -48,7 +47,23 @@ irq_loop_nmi(uint8_t reason)
     nmi_seen++;
     if (waiting_idle) {
         nmi_shown = nmi_seen;
-        show_nmi();
+        show_nmi(reason);
+    }
+}
+
+/* Show the last NMI that came while the console was busy (one line for
+ * several). The count and the reason are read again until no NMI came in
+ * between, so that the line shown is the one counted. */
+static void
+show_deferred_nmi(void)
+{
+    while (nmi_shown != nmi_seen) {
+        uint32_t seen = nmi_seen;
+        uint8_t reason = nmi_reason;
+        if (seen == nmi_seen) {
+            nmi_shown = seen;
+            show_nmi(reason);
+        }
     }
 }
 
@@ -84,10 +99,7 @@ irq_main_loop(void)
     for (;;) {
         struct kbd_event ev;
         cpu_cli();
-        while (nmi_shown != nmi_seen) {
-            nmi_shown = nmi_seen;
-            show_nmi();
-        }
+        show_deferred_nmi();
         waiting_idle = true;
         if (nmi_shown != nmi_seen) { /* one came before waiting_idle was set */
             waiting_idle = false;

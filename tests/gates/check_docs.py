@@ -42,11 +42,11 @@ for page in pages:
 # comment, a string, a link) that climbs out of the tree from the file's
 # folder, or from the top where build files name paths, is an error.
 TEXT = ('.c', '.h', '.asm', '.ld', '.py', '.md', '.build', '.txt', '.ini', '.cfg', '.sh',
-        '.clang-format', 'run', 'install-deps')
-CLIMB = re.compile(r'(?<![\w./])((?:\.\./)+[\w.-]+(?:/[\w.-]+)*)')
+        '.yml', '.clang-format', 'run', 'install-deps')
+CLIMB = re.compile(r'(?<![\w.])((?:\.\./)+[\w.-]+(?:/[\w.-]+)*)')
 top = os.path.realpath(root)
 for folder, dirs, files in os.walk(top):
-    dirs[:] = [d for d in dirs if not d.startswith(('.git', 'build')) and d != 'img']
+    dirs[:] = [d for d in dirs if d != '.git' and not d.startswith('build') and d != 'img']
     for name in files:
         if not name.endswith(TEXT):
             continue

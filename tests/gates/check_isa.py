@@ -16,7 +16,7 @@ import sys
 NEWER = {
     '486': r'bswap|cmpxchg|xadd|invd|wbinvd|invlpg',
     'Pentium': r'cpuid|rdtsc|rdmsr|wrmsr|cmpxchg8b|rsm',
-    'Pentium Pro': r'cmov\w*|rdpmc|sysenter|sysexit',
+    'Pentium Pro': r'cmov\w*|rdpmc|sysenter|sysexit|nop[wl]',  # nopl: the long NOP
     'later': r'pause|popcnt|lzcnt|tzcnt|movbe|crc32|rdrand|rdseed|prefetch\w*|clflush'
              r'|[lsm]fence|monitor|mwait|endbr32|xgetbv',
     'an FPU': r'f\w+',

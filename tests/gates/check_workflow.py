@@ -18,8 +18,8 @@ def main():
     names = subprocess.run([sys.executable, os.path.join(root, 'tests', 'matrix.py'),
                             '--list'], check=True, capture_output=True,
                            text=True).stdout.split()
-    problems = []
-    for job_name, job in workflow['jobs'].items():
+    problems = [] if workflow.get('jobs') else ['the workflow has no jobs']
+    for job_name, job in (workflow.get('jobs') or {}).items():
         configs = job.get('strategy', {}).get('matrix', {}).get('config', [])
         if sorted(configs) != sorted(names):
             problems.append('job {}: configurations {}, tests/matrix.py runs {}'.format(
@@ -28,10 +28,10 @@ def main():
         for command in ('tools/install-deps', "tests/matrix.py --only '${{ matrix.config }}'"):
             if command not in runs:
                 problems.append('job {}: no step runs {!r}'.format(job_name, command))
-        with open(os.path.join(root, '.ci', 'run')) as f:
-            ci_run = f.read()
-        if 'tools/install-deps' not in ci_run or 'tests/matrix.py' not in ci_run:
-            problems.append('.ci/run no longer installs and runs tests/matrix.py')
+    with open(os.path.join(root, '.ci', 'run')) as f:
+        ci_run = f.read()
+    if 'tools/install-deps' not in ci_run or 'tests/matrix.py' not in ci_run:
+        problems.append('.ci/run no longer installs and runs tests/matrix.py')
     for p in problems:
         print('FAIL ' + p)
     if not problems:
