@@ -229,10 +229,15 @@ def _qmp(qmp, command, **arguments):
 
 
 def _halted_for_good(qmp):
-    """The CPU sits in hlt with interrupts off: `halt`, or a panic."""
-    regs = _qmp(qmp, 'human-monitor-command', **{'command-line': 'info registers'}) or ''
+    return halted_for_good(
+        _qmp(qmp, 'human-monitor-command', **{'command-line': 'info registers'}) or '')
+
+
+def halted_for_good(regs):
+    """From the monitor's `info registers`: the CPU sits in hlt with
+    interrupts off (`halt`, a panic), so nothing but an NMI wakes it."""
     flags = re.search(r'EFL=([0-9a-f]+)', regs)
-    return 'HLT=1' in regs and flags and not int(flags.group(1), 16) & 0x200
+    return bool('HLT=1' in regs and flags and not int(flags.group(1), 16) & 0x200)
 
 
 def main():

@@ -20,8 +20,7 @@
 #define PIT_CH2_SQUARE    0xB6 /* channel 2, low then high byte, square wave */
 #define PIT_HZ            1193182
 #define BELL_HZ           880
-#define SPEAKER_PORT      0x61 /* bit 0: channel 2 gate, bit 1: speaker on */
-#define SPEAKER_ON        0x03
+#define SPEAKER_ON        0x03  /* port B bit 0: timer 2 gate, bit 1: speaker on */
 #define BELL_POLLS        30000 /* writes to port 0x80: about 30 ms on a PC */
 
 static struct vga_text screen;
@@ -108,12 +107,10 @@ console_bell(void)
     outb(PIT_COMMAND, PIT_CH2_SQUARE);
     outb(PIT_CHANNEL2, (uint8_t)divisor);
     outb(PIT_CHANNEL2, (uint8_t)(divisor >> 8));
-    uint8_t speaker = inb(SPEAKER_PORT) & 0x0F; /* the high bits are status */
-    outb(SPEAKER_PORT, speaker | SPEAKER_ON);
-    for (int i = 0; i < BELL_POLLS; i++) {
-        io_wait();
-    }
-    outb(SPEAKER_PORT, speaker & ~SPEAKER_ON);
+    uint8_t speaker = inb(IO_PORT_B) & IO_PORT_B_WRITABLE;
+    outb(IO_PORT_B, speaker | SPEAKER_ON);
+    io_delay(BELL_POLLS);
+    outb(IO_PORT_B, speaker & ~SPEAKER_ON);
 }
 
 /* kvformat's sink: straight to the screen and the serial port. */

@@ -44,6 +44,21 @@ io_wait(void)
     outb(0x80, 0);
 }
 
+/* Wait polls times io_wait: at least that many microseconds on a PC, far
+ * less under an emulator. For a device that needs time, not a condition. */
+static inline void
+io_delay(int polls)
+{
+    for (int i = 0; i < polls; i++) {
+        io_wait();
+    }
+}
+
+/* System control port B: PC speaker and timer 2 gate in the writable low
+ * bits (IO_PORT_B_WRITABLE), NMI reasons and status in the high ones. */
+#define IO_PORT_B          0x61
+#define IO_PORT_B_WRITABLE 0x0F
+
 /* Disable maskable interrupts. */
 static inline void
 cpu_cli(void)

@@ -111,11 +111,10 @@ irq_main_loop(void)
         }
         if (!key) {
             cpu_wait_for_interrupt(); /* sti; hlt: no wake-up is missed */
-        }
-        waiting_idle = false;
-        if (!key) {
+            waiting_idle = false;
             continue;
         }
+        waiting_idle = false;
         cpu_sti();
         if (CONFIG_COLOR_CONSOLE) {
             shell_key(&ev);

@@ -4,13 +4,11 @@
 #include "core/io.h"
 #include "core/panic.h"
 
-/* System control port B, as Linux's NMI_REASON_PORT reads it. */
-#define NMI_REASON_PORT        0x61
+/* System control port B's NMI bits (IO_PORT_B, Linux's NMI_REASON_PORT). */
 #define NMI_REASON_SERR        0x80 /* memory parity or system error */
 #define NMI_REASON_IOCHK       0x40 /* an expansion card raised I/O channel check */
 #define NMI_REASON_CLEAR_SERR  0x04 /* written as 1 then 0: clears and re-arms */
 #define NMI_REASON_CLEAR_IOCHK 0x08
-#define NMI_REASON_WRITABLE    0x0F /* the bits a write sets; the rest are status */
 
 void
 irq_nmi_describe(uint8_t reason, char *buf, size_t size)
@@ -27,14 +25,14 @@ irq_nmi(void)
     if (core_panicking()) {
         return;
     }
-    uint8_t reason = inb(NMI_REASON_PORT);
-    uint8_t keep = reason & NMI_REASON_WRITABLE &
+    uint8_t reason = inb(IO_PORT_B);
+    uint8_t keep = reason & IO_PORT_B_WRITABLE &
                    ~(uint8_t)(NMI_REASON_CLEAR_SERR | NMI_REASON_CLEAR_IOCHK);
     uint8_t clear = (reason & NMI_REASON_SERR ? NMI_REASON_CLEAR_SERR : 0) |
                     (reason & NMI_REASON_IOCHK ? NMI_REASON_CLEAR_IOCHK : 0);
     if (clear) {
-        outb(NMI_REASON_PORT, keep | clear);
-        outb(NMI_REASON_PORT, keep);
+        outb(IO_PORT_B, keep | clear);
+        outb(IO_PORT_B, keep);
     }
     irq_loop_nmi(reason);
 }

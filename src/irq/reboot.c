@@ -9,25 +9,16 @@
 /* The PCI chipsets' reset control register (Intel's PIIX, ICH and later;
  * Linux's BOOT_CF9). A machine without one ignores the writes. */
 #define RESET_CONTROL         0xCF9
-#define RESET_CONTROL_SYS_RST 0x02 /* the kind of reset: hard */
-#define RESET_CONTROL_RST_CPU 0x04 /* 0 to 1: reset now */
-#define RESET_WAIT_POLLS      100000
-
-/* Wait about 0.1 s (see io_wait) for a reset that was asked for. */
-static void
-wait_for_reset(void)
-{
-    for (int i = 0; i < RESET_WAIT_POLLS; i++) {
-        io_wait();
-    }
-}
+#define RESET_CONTROL_SYS_RST 0x02   /* the kind of reset: hard */
+#define RESET_CONTROL_RST_CPU 0x04   /* 0 to 1: reset now */
+#define RESET_WAIT_POLLS      100000 /* io_delay: about 0.1 s for a reset to come */
 
 void
 irq_reboot(void)
 {
     cpu_cli();
     if (i8042_pulse_reset()) {
-        wait_for_reset();
+        io_delay(RESET_WAIT_POLLS);
         core_debug_line("reboot: the PS/2 controller's reset line did not reset");
     } else {
         core_debug_line("reboot: no PS/2 controller to pulse the reset line");
@@ -39,7 +30,7 @@ irq_reboot(void)
     outb(RESET_CONTROL, rcr | RESET_CONTROL_SYS_RST);
     io_wait();
     outb(RESET_CONTROL, rcr | RESET_CONTROL_SYS_RST | RESET_CONTROL_RST_CPU);
-    wait_for_reset();
+    io_delay(RESET_WAIT_POLLS);
 
     /* An empty IDT: the breakpoint cannot be delivered, nor the double fault
      * that follows, and the third fault resets the CPU. */

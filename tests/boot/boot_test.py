@@ -189,8 +189,7 @@ def assert_halted(m, timeout=0):
     deadline = time.monotonic() + timeout
     while True:
         regs = m.hmp('info registers')
-        flags = int(re.search(r'EFL=([0-9a-f]+)', regs).group(1), 16)
-        if 'HLT=1' in regs and not flags & 0x200:
+        if run_qemu.halted_for_good(regs):
             return
         if time.monotonic() >= deadline:
             raise MachineError('expected the CPU halted with IF=0:\n' + regs[:400])
