@@ -183,9 +183,10 @@ def panic_line(path, needle):
     raise KeyError(needle)
 
 
-def assert_halted(m, timeout=0):
-    """The CPU sits in hlt with interrupts off (IF clear), not spinning (or
-    does within timeout seconds)."""
+def assert_halted(m, timeout=5):
+    """The CPU sits in hlt with interrupts off (IF clear), not spinning,
+    within timeout seconds: the screen can be complete a few instructions
+    before the `cli; hlt` that follows it."""
     deadline = time.monotonic() + timeout
     while True:
         regs = m.hmp('info registers')
