@@ -31,7 +31,7 @@ GATES = ['color-console', 'keyboard', 'heap']
 # Where all gates are on, every suite runs; elsewhere all but these.
 ONCE_ONLY = ['unit']
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
-from elfsize import section_sizes  # noqa: E402
+from elf import section_sizes  # noqa: E402
 
 
 def configurations():

@@ -10,7 +10,7 @@ they start (tools/run_qemu.py), so that the size shows on every run.
 import sys
 
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
-from elfsize import section_sizes  # noqa: E402
+from elf import section_sizes  # noqa: E402
 
 
 def main():

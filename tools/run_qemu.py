@@ -29,6 +29,9 @@ import socket
 import stat
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import elf  # noqa: E402
 import tempfile
 import threading
 import time
@@ -61,7 +64,7 @@ def qemu_command(image, iso=False, display='curses', logs='.'):
     # TCG, not KVM: under KVM the VGA window is coalesced MMIO, and a kernel
     # that halts with interrupts off never exits to QEMU to flush it, so the
     # screen would never show what it wrote.
-    cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', '128M', '-nic', 'none',
+    cmd = [elf.qemu_for(image), '-accel', 'tcg', '-m', '128M', '-nic', 'none',
            '-debugcon', 'file:' + os.path.join(logs, 'debugcon.log')]
     cmd += ['-cdrom', image] if iso else ['-kernel', image]
     if display == 'nox':
@@ -236,7 +239,7 @@ def _halted_for_good(qmp):
 def halted_for_good(regs):
     """From the monitor's `info registers`: the CPU sits in hlt with
     interrupts off (`halt`, a panic), so nothing but an NMI wakes it."""
-    flags = re.search(r'EFL=([0-9a-f]+)', regs)
+    flags = re.search(r'[ER]FL=([0-9a-f]+)', regs)  # i386 EFL, x86_64 RFL
     return bool('HLT=1' in regs and flags and not int(flags.group(1), 16) & 0x200)
 
 

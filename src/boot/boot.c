@@ -3,7 +3,7 @@
 #include "config.h"
 #include "console/console.h"
 #include "core/panic.h"
-#include "core/screen.h"
+#include "pc/screen.h"
 #include "heap/heap.h"
 #include "irq/irq.h"
 

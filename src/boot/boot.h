@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "core/multiboot.h"
+#include "boot/multiboot.h"
 
 /* Check that a Multiboot loader started us (magic), paint the screen in the
  * background colour and initialise every enabled subsystem. Returns only on

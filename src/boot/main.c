@@ -1,6 +1,6 @@
 #include "boot/boot.h"
 #include "config.h"
-#include "core/io.h"
+#include "asm/io.h"
 #include "irq/irq.h"
 
 /* The C entry point, called by _start with the loader's EAX and EBX. */

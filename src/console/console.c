@@ -1,10 +1,11 @@
 #include "console/console.h"
 
-#include "console/serial.h"
+#include "pc/serial.h"
 #include "console/vga_text.h"
 #include "core/format.h"
-#include "core/io.h"
-#include "core/screen.h"
+#include "core/panic.h"
+#include "asm/io.h"
+#include "pc/screen.h"
 #include "core/string.h"
 
 #define CRTC_INDEX        0x3D4
@@ -56,6 +57,7 @@ console_init(void)
     serial_init();
     vga_text_init(&screen, (volatile uint16_t *)SCREEN_VGA_ADDR, CONFIG_FOREGROUND,
                   CONFIG_BACKGROUND);
+    core_panic_set_screen(console_panic_screen);
     crtc_write(CRTC_CURSOR_START, CURSOR_FIRST_LINE);
     crtc_write(CRTC_CURSOR_END, CURSOR_LAST_LINE);
     move_cursor();

@@ -17,7 +17,8 @@
  * and show the cursor. */
 void console_init(void);
 
-/* Paint a panic report in white on red over the whole screen. */
+/* Paint a panic report in white on red over the whole screen (what
+ * console_init registers with core_panic_set_screen). */
 void console_panic_screen(const char *message, const char *file, int line);
 
 /* Write n bytes to the screen and COM1 (see vga_text_write for control
@@ -51,14 +52,6 @@ int kvprintf(const char *fmt, va_list ap);
 static inline void
 console_init(void)
 {
-}
-
-static inline void
-console_panic_screen(const char *message, const char *file, int line)
-{
-    (void)message;
-    (void)file;
-    (void)line;
 }
 
 #define CONSOLE_OFF GATE_OFF("color-console")

@@ -1,15 +1,21 @@
 #include "core/panic.h"
 
-#include "config.h"
-#include "console/console.h"
 #include "core/format.h"
-#include "core/io.h"
-#include "core/screen.h"
+#include "asm/io.h"
+#include "pc/screen.h"
 
 #define PANIC_ATTR SCREEN_ATTR(15, 4) /* white on red */
 
 /* Panics entered so far: 1 while the first report is made and after it. */
 static volatile int panics;
+/* The subsystem that paints the full report, once it has started. */
+static core_panic_screen_fn panic_screen;
+
+void
+core_panic_set_screen(core_panic_screen_fn paint)
+{
+    panic_screen = paint;
+}
 
 void
 core_fail(const char *msg)
@@ -59,9 +65,9 @@ core_panic(const char *file, int line, const char *fmt, ...)
     kvsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     ksnprintf(report, sizeof report, "PANIC: %s (at %s:%d)", message, file, line);
-    if (CONFIG_COLOR_CONSOLE) {
+    if (panic_screen) {
         core_debug_line(report);
-        console_panic_screen(message, file, line);
+        panic_screen(message, file, line);
         core_halt();
     }
     core_fail(report);

@@ -7,13 +7,12 @@
 #include "console/console.h"
 #include "core/format.h"
 #include "core/panic.h"
-#include "core/screen.h"
+#include "pc/screen.h"
 #include "core/string.h"
+#include "asm/memory.h"
 #include "heap/pool.h"
-#include "irq/irq.h"
 
-#define ONE_MIB  0x100000ull
-#define FOUR_GIB 0x100000000ull /* no paging, no PAE: 32-bit addresses only */
+#define ONE_MIB 0x100000ull
 /* Room for the ranges the heap keeps out: the image, the loader's
  * structures, each module and its string, every ELF section the loader
  * placed, the map's entries that are not available RAM, and the RAM already
@@ -59,14 +58,14 @@ merge_closest(void)
             (size_t)(reserved_count - best - 1) * sizeof reserved[0]);
 }
 
-/* Keep [start, start + len) out of the heap. Ranges the heap never uses
- * (below 1 MiB, from 4 GiB up) take no room. */
+/* Keep [start, start + len) out of the heap. Ranges below 1 MiB, which
+ * the heap never uses, take no room. */
 static void
 reserve(uint64_t start, uint64_t len)
 {
-    uint64_t end = len > FOUR_GIB - start ? FOUR_GIB : start + len;
+    uint64_t end = len > UINT64_MAX - start ? UINT64_MAX : start + len;
     start = start < ONE_MIB ? ONE_MIB : start;
-    if (start >= FOUR_GIB || start >= end) {
+    if (start >= end) {
         return;
     }
     /* Ranges first..last-1 overlap or touch the new one: they become one. */
@@ -93,26 +92,31 @@ static void
 reserve_string(uint32_t at)
 {
     if (at) {
-        reserve(at, strlen((const char *)at) + 1);
+        reserve(at, strlen((const char *)(uintptr_t)at) + 1);
     }
 }
 
 /* The ELF section headers and every section the loader put in memory: GRUB
  * loads the symbol and string tables and the debug sections after the
- * image, and says where in each header's sh_addr. */
+ * image, and says where in each header's sh_addr. The headers are ELF32's
+ * or ELF64's, as the image is; their size tells which. */
 static void
 reserve_elf_sections(const struct multiboot_info *info)
 {
     const struct multiboot_elf_shdr_table *t = &info->elf_sections;
     reserve(t->addr, (uint64_t)t->num * t->size);
-    if (t->size < sizeof(struct elf32_section_header)) {
-        return;
-    }
     for (uint32_t i = 0; i < t->num; i++) {
-        const struct elf32_section_header *sh =
-            (const void *)(uintptr_t)(t->addr + i * t->size);
-        if (sh->addr) {
-            reserve(sh->addr, sh->size);
+        const void *at = (const void *)(uintptr_t)(t->addr + i * t->size);
+        if (t->size == sizeof(struct elf64_section_header)) {
+            const struct elf64_section_header *sh = at;
+            if (sh->addr) {
+                reserve(sh->addr, sh->size);
+            }
+        } else if (t->size >= sizeof(struct elf32_section_header)) {
+            const struct elf32_section_header *sh = at;
+            if (sh->addr) {
+                reserve(sh->addr, sh->size);
+            }
         }
     }
 }
@@ -134,7 +138,7 @@ reserve_boot_data(const struct multiboot_info *info)
         reserve_string(info->cmdline);
     }
     if (info->flags & MULTIBOOT_INFO_MODS) {
-        const struct multiboot_module *mods = (const void *)info->mods_addr;
+        const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
         reserve(info->mods_addr, info->mods_count * sizeof *mods);
         for (uint32_t i = 0; i < info->mods_count; i++) {
             reserve(mods[i].mod_start, mods[i].mod_end - mods[i].mod_start);
@@ -165,8 +169,10 @@ static void
 add_usable(uint64_t start, uint64_t end)
 {
     start = start < ONE_MIB ? ONE_MIB : start;
-    /* The pool works with 32-bit end addresses: leave out the last page. */
-    end = end > FOUR_GIB - 4096 ? FOUR_GIB - 4096 : end;
+    if (start >= end) {
+        return;
+    }
+    end = paging_map_ram(start, end); /* as much as the CPU can reach */
     if (start >= end) {
         return;
     }
@@ -181,24 +187,6 @@ add_usable(uint64_t start, uint64_t end)
         region_count++;
     }
 }
-
-/* The mem shell command: the heap's figures. */
-static void
-mem_run(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    struct heap_stats s;
-    heap_stats(&s);
-    kprintf("heap: %zu KiB in %d region%s\n"
-            "  used %zu B, free %zu B, largest free block %zu B\n"
-            "  live allocations %zu\n",
-            s.total / 1024, region_count, region_count == 1 ? "" : "s", s.used, s.free,
-            s.largest_free, s.live_allocations);
-}
-
-static const struct shell_command mem_command = {"mem", "", "show the heap's figures",
-                                                 mem_run, 0};
 
 void
 heap_init(const struct multiboot_info *info)
@@ -247,9 +235,6 @@ heap_init(const struct multiboot_info *info)
         kprintf("heap: %zu KiB in %d region%s\n", s.total / 1024, region_count,
                 region_count == 1 ? "" : "s");
     }
-    if (CONFIG_SHELL) {
-        shell_register(&mem_command);
-    }
 }
 
 void *
@@ -286,4 +271,10 @@ void
 heap_stats(struct heap_stats *out)
 {
     heap_pool_stats(&pool, out);
+}
+
+int
+heap_regions(void)
+{
+    return region_count;
 }

@@ -8,7 +8,7 @@
 
 #include "config.h"
 #include "core/gate.h"
-#include "core/multiboot.h"
+#include "boot/multiboot.h"
 #include "heap/pool.h" /* struct heap_stats */
 
 #if CONFIG_HEAP
@@ -38,6 +38,9 @@ void kfree(void *p);
 /* The heap's current figures. */
 void heap_stats(struct heap_stats *out);
 
+/* How many separate ranges of RAM the heap was given. */
+int heap_regions(void);
+
 #else
 
 static inline void
@@ -53,6 +56,7 @@ HEAP_OFF void *kcalloc(size_t n, size_t size);
 HEAP_OFF void *krealloc(void *p, size_t size);
 HEAP_OFF void kfree(void *p);
 HEAP_OFF void heap_stats(struct heap_stats *out);
+HEAP_OFF int heap_regions(void);
 
 #endif
 #endif

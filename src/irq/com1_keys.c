@@ -4,8 +4,8 @@
  * only with the shell. */
 #include <stdbool.h>
 
-#include "console/serial.h"
-#include "core/screen.h"
+#include "pc/serial.h"
+#include "pc/screen.h"
 #include "irq/irq.h"
 #include "irq/kbd.h"
 
@@ -25,9 +25,8 @@ static bool stopped; /* IRQ 4 off until the queue has room again */
  * new edge). The queue's room bounds it. Terminals send Enter as CR (or CR
  * LF), pipes as LF, Backspace as DEL or ^H: each becomes the key it means. */
 static void
-com1_irq(struct irq_frame *frame)
+com1_irq(void)
 {
-    (void)frame;
     static bool after_cr;
     char c;
     for (;;) {

@@ -3,8 +3,8 @@
 #include <stddef.h>
 
 #include "core/panic.h"
-#include "core/screen.h"
-#include "irq/i8042.h"
+#include "pc/screen.h"
+#include "pc/i8042.h"
 #include "irq/irq.h"
 #include "irq/kbd_ring.h"
 
@@ -15,9 +15,8 @@ static struct kbd_ring ring;
 
 /* IRQ 1: a byte is waiting; decode it, queue what it completes. */
 static void
-kbd_irq(struct irq_frame *frame)
+kbd_irq(void)
 {
-    (void)frame;
     uint8_t byte;
     struct kbd_event ev;
     if (i8042_read_key_byte(&byte) && kbd_decode(&decoder, byte, &ev) &&

@@ -3,11 +3,11 @@
 #include <stdbool.h>
 
 #include "config.h"
-#include "core/io.h"
-#include "core/screen.h"
+#include "asm/io.h"
+#include "pc/screen.h"
 #include "irq/kbd.h"
 #include "irq/nmi.h"
-#include "irq/shell.h"
+#include "shell/shell.h"
 
 #define NMI_LINE 80
 

@@ -1,7 +1,7 @@
 #include "irq/nmi.h"
 
 #include "core/format.h"
-#include "core/io.h"
+#include "asm/io.h"
 #include "core/panic.h"
 
 /* System control port B's NMI bits (IO_PORT_B, Linux's NMI_REASON_PORT). */

@@ -6,8 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VECTOR_NMI 2
-
 /* Vector 2. After a panic it does nothing, so that the report stays on the
  * screen and the CPU goes back to its halt. Otherwise it reads and
  * acknowledges the reason in system control port B (0x61) and hands it to

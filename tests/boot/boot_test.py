@@ -326,7 +326,7 @@ def panic(args, cfg, how):
 def bad_magic(args, cfg, how):
     """Entered with a wrong EAX (not by a Multiboot loader), the kernel says
     so on screen and on the debug port, and halts."""
-    with boot_patched(args.elf, lambda stub, info: stub.set_register(0, 0x12345678)) as m:
+    with boot_patched(args.elf, lambda stub, info: stub.set_register('eax', 0x12345678)) as m:
         message = 'sluice: bad Multiboot magic'
         try:
             wait_screen(m, painted(message, PANIC_ATTR), 'kernel',
@@ -451,7 +451,7 @@ def report_lines(vector, eip=r'[0-9a-f]{8}'):
         [head, re.compile(r' EIP={} CS=0008 EFLAGS=[0-9a-f]{{8}}'.format(eip)),
          re.compile(r' EAX=[0-9a-f]{8} EBX=[0-9a-f]{8} ECX=[0-9a-f]{8} EDX=[0-9a-f]{8}'),
          re.compile(r' ESI=[0-9a-f]{8} EDI=[0-9a-f]{8} EBP=[0-9a-f]{8} ESP=[0-9a-f]{8}')],
-        re.compile(r' at src/irq/irq\.c:\d+'))
+        re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
 
 
 # The line an NMI gets; port 0x61's bit 4 (the refresh clock) toggles.
@@ -500,7 +500,7 @@ def fault_report(args, cfg, how):
         r'PANIC: (CPU exception 6: invalid opcode, no error code{0}EIP={1} CS=0008 '
         r'EFLAGS=[0-9a-f]{{8}}{0}EAX=[0-9a-f]{{8}} EBX=[0-9a-f]{{8}} ECX=[0-9a-f]{{8}} '
         r'EDX=[0-9a-f]{{8}}{0}ESI=[0-9a-f]{{8}} EDI=[0-9a-f]{{8}} EBP=[0-9a-f]{{8}} '
-        r'ESP=[0-9a-f]{{8}}) \(at src/irq/irq\.c:\d+\)\n'.format(sep, eip))
+        r'ESP=[0-9a-f]{{8}}) \(at src/arch/x86/\w+/fault\.c:\d+\)\n'.format(sep, eip))
     with Machine(args.ktest, memory=MEMORY, cmdline='fault') as m:
         expect_panic(m, args, cfg, report, lambda _: report_lines(6, eip), 'fault-report')
 
@@ -685,15 +685,15 @@ MB_INFO_MEMORY, MB_INFO_MMAP = 1 << 0, 1 << 6
 
 def boot_patched(image, patch=None, ports=(), extra=(), cmdline=None):
     """Start image, stop at _start and let patch(stub, info) change what the
-    loader handed over (info: the Multiboot info's address, from EBX; EAX,
-    register 0, holds the magic) and write ports, (port, byte) pairs in
+    loader handed over (info: the Multiboot info's address, from EBX; EAX
+    holds the magic) and write ports, (port, byte) pairs in
     order, as firmware would have left the devices; then let it run on.
     Returns the started machine."""
     m = Machine(image, memory=MEMORY, gdb=True, extra=extra, cmdline=cmdline).start()
-    stub = GdbStub(m.gdb_port)
+    stub = GdbStub(m.gdb_port, image)
     stub.run_to(elf_symbol(image, '_start'))
     if patch:
-        patch(stub, stub.register(3))
+        patch(stub, stub.register('ebx'))
     for port, value in ports:
         m.port_out(port, value)
     stub.detach()
@@ -1034,7 +1034,7 @@ def nested_panic(args, cfg, how):
     the debug port, and erases nothing: the screen above is as the boot left
     it. Then the CPU halts, and an NMI changes nothing."""
     report = re.compile(r'PANIC while panicking: CPU exception 1: debug, no error code; '
-                        r'EIP=[0-9a-f]{8} .* \(at src/irq/irq\.c:\d+\)\n')
+                        r'EIP=[0-9a-f]{8} .* \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
     with Machine(args.ktest, memory=MEMORY, cmdline='nested-panic') as m:
         m.wait_until(lambda m: report.search(m.debug_log()), 15,
                      'the nested panic on the debug port')

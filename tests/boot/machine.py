@@ -18,6 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'tools'))
+import elf  # noqa: E402  images of either width
 import run_qemu  # noqa: E402  the run targets' command line
 
 VGA_ADDR, COLS, ROWS = 0xB8000, 80, 25
@@ -73,7 +74,7 @@ class Machine:
                        .format(self.serial_socket_path, self.serial_path),
                        '-serial', 'chardev:com1'] if serial_socket
                       else ['-serial', 'file:' + self.serial_path])
-            cmd = ['qemu-system-i386', '-accel', 'tcg', '-m', memory,
+            cmd = [elf.qemu_for(image), '-accel', 'tcg', '-m', memory,
                    '-display', 'none', '-no-reboot', '-nodefaults', '-vga', 'std',
                    '-debugcon', 'file:' + self.debug_path] + qmp + serial + [
                    '-device', 'isa-debug-exit,iobase={:#x},iosize=4'.format(
@@ -264,7 +265,8 @@ class GdbStub:
     """A minimal GDB remote protocol client for QEMU's stub: enough to stop at
     an address and change a register, as a wrong boot loader would."""
 
-    def __init__(self, port):
+    def __init__(self, port, image):
+        self.bits = elf.bits_of(image)
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -316,20 +318,26 @@ class GdbStub:
         self.command('z1,{:x},1'.format(addr))
         return reply
 
-    def set_register(self, number, value):
-        """Registers by gdb's i386 numbering: 0 = EAX, 3 = EBX, 8 = EIP.
-        QEMU's stub has no single-register write (P), so this reads them
-        all (g) and writes them all back (G)."""
+    # Where the 32-bit registers that the loader hands over sit in the
+    # stub's register packet: 4-byte slots in gdb's i386 order (EAX ECX EDX
+    # EBX), 8-byte slots in its x86-64 order (RAX RBX RCX RDX) from
+    # qemu-system-x86_64, even while the CPU is still in 32-bit mode.
+    SLOTS = {32: {'eax': 0, 'ebx': 3 * 4}, 64: {'eax': 0, 'ebx': 1 * 8}}
+
+    def set_register(self, name, value):
+        """Set the low 32 bits of a register ('eax' or 'ebx'). QEMU's stub
+        has no single-register write (P), so this reads them all (g) and
+        writes them all back (G)."""
         regs = self.command('g')
-        at = number * 8
+        at = self.SLOTS[self.bits][name] * 2
         regs = regs[:at] + value.to_bytes(4, 'little').hex() + regs[at + 8:]
         reply = self.command('G' + regs)
         if reply != 'OK':
             raise MachineError('gdb stub refused to write register: ' + reply)
 
-    def register(self, number):
-        """A register by gdb's i386 numbering (see set_register)."""
-        at = number * 8
+    def register(self, name):
+        """The low 32 bits of a register ('eax' or 'ebx')."""
+        at = self.SLOTS[self.bits][name] * 2
         return int.from_bytes(bytes.fromhex(self.command('g')[at:at + 8]), 'little')
 
     def read_memory(self, addr, size):
@@ -349,24 +357,8 @@ class GdbStub:
 
 
 def elf_symbol(path, name):
-    """The address of a global symbol in an ELF32 image (from .symtab)."""
-    import struct
-    with open(path, 'rb') as f:
-        image = f.read()
-    shoff, = struct.unpack_from('<I', image, 0x20)
-    shentsize, shnum = struct.unpack_from('<HH', image, 0x2E)
-    sections = [struct.unpack_from('<IIIIIIIIII', image, shoff + i * shentsize)
-                for i in range(shnum)]
-    for sh in sections:
-        if sh[1] != 2:  # SHT_SYMTAB
-            continue
-        strtab = sections[sh[6]]
-        for off in range(sh[4], sh[4] + sh[5], 16):
-            st_name, st_value = struct.unpack_from('<II', image, off)
-            end = image.index(b'\0', strtab[4] + st_name)
-            if image[strtab[4] + st_name:end].decode() == name:
-                return st_value
-    raise KeyError(name)
+    """The address of a global symbol in an image of either width."""
+    return elf.symbol(path, name)
 
 
 def _free_port():

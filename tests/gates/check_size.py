@@ -2,7 +2,7 @@
 """check_size.py LLVM_SIZE ELF MAX: the image's loadable bytes (text +
 rodata + data, what the loader copies) are at most MAX.
 
-The figure is read from the section headers (tools/elfsize.py, which the
+The figure is read from the section headers (tools/elf.py, which the
 build's size report uses) and must agree with llvm-size's Berkeley
 text + data, whose text includes rodata."""
 import os
@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'tools'))
-from elfsize import section_sizes  # noqa: E402
+from elf import section_sizes  # noqa: E402
 
 llvm_size, elf, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sizes = section_sizes(elf)

@@ -1,28 +1,29 @@
 #!/usr/bin/env python3
-"""check_symbols.py NM ELF GATE on|off LIB: a gate's subsystem is in the image
-exactly when the gate is on.
+"""check_symbols.py NM ELF GATE on|off LIB [MEMBER...]: a gate's subsystem is
+in the image exactly when the gate is on.
 
 Off: no symbol of the subsystem (by name prefix) is in the image.
 On: its entry points are there, which shows that this test can see them,
 and every global symbol that the subsystem's objects in LIB (the kernel
-library, whose members are named FOLDER_FILE.o) define has one of the
-prefixes, so that the off check cannot miss a symbol for want of one.
+library) define has one of the prefixes, so that the off check cannot miss
+a symbol for want of one. The MEMBERs are those objects, as src/meson.build's
+table of sources names them (FOLDER_FILE.c.o), from every folder the gate
+reaches.
 """
 import os
 import subprocess
 import sys
 
 SUBSYSTEMS = {
-    'color-console': {'folder': 'console',
-                      'prefixes': ('console_', 'vga_', 'kprintf', 'kvprintf',
+    'color-console': {'prefixes': ('console_', 'vga_', 'kprintf', 'kvprintf',
                                    'serial_'),
                       'entry': 'console_init'},
-    'keyboard': {'folder': 'irq',
-                 'prefixes': ('irq_', 'kbd_', 'desc_', 'idt_', 'gdt_', 'pic_',
-                              'shell_', 'isr_', 'exception_', 'i8042_'),
+    'keyboard': {'prefixes': ('irq_', 'kbd_', 'desc_', 'idt_', 'gdt_', 'pic_',
+                              'shell_', 'isr_', 'exception_', 'i8042_', 'arch_',
+                              'x86_'),
                  'entry': 'irq_init'},
-    'heap': {'folder': 'heap',
-             'prefixes': ('heap_', 'kmalloc', 'kfree', 'krealloc', 'kcalloc'),
+    'heap': {'prefixes': ('heap_', 'kmalloc', 'kfree', 'krealloc', 'kcalloc',
+                          'paging_'),
              'entry': 'heap_init'},
 }
 
@@ -44,6 +45,7 @@ def defined(nm, path):
 
 def main():
     nm, elf, gate, state, lib = sys.argv[1:6]
+    members = set(sys.argv[6:])
     names = [name for _, name, _ in defined(nm, elf)]
     sub = SUBSYSTEMS[gate]
     if state == 'off':
@@ -60,14 +62,18 @@ def main():
         return 1
     unlisted = ['{} ({})'.format(name, member)
                 for member, name, kind in defined(nm, lib)
-                if member.startswith(sub['folder'] + '_') and kind.isupper()
+                if member in members and kind.isupper()
                 and not name.startswith(sub['prefixes'])]
     if unlisted:
-        print('FAIL: src/{}/ defines global symbols without a checked prefix: {}'
-              .format(sub['folder'], ', '.join(unlisted)))
+        print('FAIL: the {} sources define global symbols without a checked prefix: {}'
+              .format(gate, ', '.join(unlisted)))
         return 1
-    print('ok: {} present; every global symbol of src/{}/ has a checked prefix'
-          .format(sub['entry'], sub['folder']))
+    seen = {member for member, *_ in defined(nm, lib)} & members
+    if not seen:
+        print('FAIL: none of the {} objects is in {}'.format(gate, lib))
+        return 1
+    print('ok: {} present; every global symbol of its {} objects has a checked prefix'
+          .format(sub['entry'], len(seen)))
     return 0
 
 

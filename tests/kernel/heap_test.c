@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "core/format.h"
-#include "core/screen.h"
+#include "pc/screen.h"
 #include "core/string.h"
 #include "heap/heap.h"
 #include "ktest.h"
@@ -98,15 +98,31 @@ overlaps(uintptr_t p, size_t n, uintptr_t start, uintptr_t end)
 static bool
 overlaps_module(const struct multiboot_info *info, uintptr_t p, size_t n)
 {
-    const struct multiboot_module *mods = (const void *)info->mods_addr;
+    const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
     for (uint32_t i = 0; info->flags & MULTIBOOT_INFO_MODS && i < info->mods_count; i++) {
         if (overlaps(p, n, mods[i].mod_start, mods[i].mod_end) ||
             overlaps(p, n, mods[i].string,
-                     mods[i].string + strlen((char *)mods[i].string) + 1)) {
+                     mods[i].string + strlen((char *)(uintptr_t)mods[i].string) + 1)) {
             return true;
         }
     }
     return false;
+}
+
+/* Where the loader placed ELF section i (0 if nowhere) and its size; the
+ * headers are ELF32's or ELF64's, as the image is. */
+static void
+elf_section(const struct multiboot_elf_shdr_table *t, uint32_t i, uint64_t *addr,
+            uint64_t *size)
+{
+    const void *at = (const void *)(uintptr_t)(t->addr + i * t->size);
+    if (t->size == sizeof(struct elf64_section_header)) {
+        const struct elf64_section_header *sh = at;
+        *addr = sh->addr, *size = sh->size;
+    } else {
+        const struct elf32_section_header *sh = at;
+        *addr = sh->addr, *size = sh->size;
+    }
 }
 
 /* True if [p, p + n) overlaps an ELF section that the loader placed in
@@ -116,8 +132,9 @@ overlaps_elf_section(const struct multiboot_info *info, uintptr_t p, size_t n)
 {
     const struct multiboot_elf_shdr_table *t = &info->elf_sections;
     for (uint32_t i = 0; info->flags & MULTIBOOT_INFO_ELF_SHDR && i < t->num; i++) {
-        const struct elf32_section_header *sh = (const void *)(t->addr + i * t->size);
-        if (sh->addr && overlaps(p, n, sh->addr, sh->addr + sh->size)) {
+        uint64_t addr, size;
+        elf_section(t, i, &addr, &size);
+        if (addr && overlaps(p, n, addr, addr + size)) {
             return true;
         }
     }
@@ -131,15 +148,16 @@ static uint64_t
 loaded_bytes(const struct multiboot_info *info)
 {
     uint64_t total = 0;
-    const struct multiboot_module *mods = (const void *)info->mods_addr;
+    const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
     for (uint32_t i = 0; info->flags & MULTIBOOT_INFO_MODS && i < info->mods_count; i++) {
         total += mods[i].mod_end - mods[i].mod_start;
     }
     const struct multiboot_elf_shdr_table *t = &info->elf_sections;
     for (uint32_t i = 0; info->flags & MULTIBOOT_INFO_ELF_SHDR && i < t->num; i++) {
-        const struct elf32_section_header *sh = (const void *)(t->addr + i * t->size);
-        if (sh->addr >= (uintptr_t)kernel_image_end) {
-            total += sh->size;
+        uint64_t addr, size;
+        elf_section(t, i, &addr, &size);
+        if (addr >= (uintptr_t)kernel_image_end) {
+            total += size;
         }
     }
     return total;

@@ -11,10 +11,10 @@
 #include <stdint.h>
 
 #include "core/format.h"
-#include "core/io.h"
+#include "asm/io.h"
 #include "core/panic.h"
 #include "irq/irq.h"
-#include "irq/pic.h"
+#include "pc/pic.h"
 #include "ktest.h"
 
 #define CASCADE_BIT 0x04 /* IRQ 2 on the master */
@@ -65,24 +65,21 @@ read_in_service(void)
 }
 
 static void
-line7_irq(struct irq_frame *frame)
+line7_irq(void)
 {
-    (void)frame;
     line7_calls++;
 }
 
 static void
-line15_irq(struct irq_frame *frame)
+line15_irq(void)
 {
-    (void)frame;
     line15_calls++;
 }
 
 /* IRQ 8; the first one also raises the two software interrupts. */
 static void
-rtc_irq(struct irq_frame *frame)
+rtc_irq(void)
 {
-    (void)frame;
     if (rtc_ticks++ == 0) {
         during_irq8 = read_in_service();
         __asm__ volatile("int %0" : : "i"(PIC_VECTOR_BASE + 7));
@@ -178,7 +175,7 @@ ktest_nested_panic(void)
     /* DR7: local enable of DR0 (bit 0), break on reads and writes (RW0 =
      * 11, bits 16-17) of one byte (LEN0 = 00, bits 18-19). */
     static const char watched[] = "a string under a data breakpoint";
-    const uint32_t dr7 = 1u << 0 | 3u << 16;
+    const uintptr_t dr7 = 1u << 0 | 3u << 16;
     __asm__ volatile("mov %0, %%dr0\n\t"
                      "mov %1, %%dr7"
                      :

@@ -1,8 +1,8 @@
 /* The key queue seen from outside: the test types more keys than the queue
  * holds while nothing reads it, then reads what the kernel kept. */
 #include "core/format.h"
-#include "core/io.h"
-#include "core/screen.h"
+#include "asm/io.h"
+#include "pc/screen.h"
 #include "irq/kbd.h"
 #include "irq/kbd_ring.h"
 #include "ktest.h"

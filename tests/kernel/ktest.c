@@ -1,8 +1,8 @@
 #include "ktest.h"
 
 #include "core/format.h"
-#include "core/io.h"
-#include "core/screen.h"
+#include "asm/io.h"
+#include "pc/screen.h"
 
 #define DEBUG_EXIT_PORT 0xF4
 #define EXIT_PASSED     0x10 /* QEMU exits with (value << 1) | 1 = 33 */

@@ -16,11 +16,11 @@
 #include "boot/boot.h"
 #include "config.h"
 #include "console/console.h"
-#include "core/io.h"
+#include "asm/io.h"
 #include "core/panic.h"
-#include "core/screen.h"
+#include "pc/screen.h"
 #include "core/string.h"
-#include "irq/reboot.h"
+#include "pc/reboot.h"
 #include "ktest.h"
 
 __attribute__((noreturn)) void kmain(uint32_t magic, const struct multiboot_info *info);
@@ -33,7 +33,7 @@ scenario(const struct multiboot_info *info)
     if (!(info->flags & MULTIBOOT_INFO_CMDLINE)) {
         return "";
     }
-    const char *word = (const char *)info->cmdline;
+    const char *word = (const char *)(uintptr_t)info->cmdline;
     for (const char *p = word; *p; p++) {
         if (*p == ' ' && p[1]) {
             word = p + 1;

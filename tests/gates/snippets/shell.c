@@ -1,5 +1,5 @@
 /* Registers a shell command: needs the keyboard and the console gates. */
-#include "irq/irq.h"
+#include "shell/shell.h"
 
 #define USES(f) f
 

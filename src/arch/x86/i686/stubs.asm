@@ -1,0 +1,68 @@
+; Interrupt entry stubs: every vector 0-47 arrives at isr_common with the
+; same frame (struct irq_frame in frame.h): the general registers (pusha),
+; the vector, an error code, then what the CPU pushed (EIP, CS, EFLAGS).
+
+%include "config.inc"               ; GDT_KERNEL_CS, from src/meson.build
+NO_ERROR    equ 0xFFFFFFFF          ; frame.h's FRAME_NO_ERROR
+
+section .text align=16
+
+; Vectors for which the CPU pushes an error code.
+%define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+%assign v 0
+%rep 48
+isr_stub_ %+ v:
+%if HAS_ERROR(v)
+    ; A software `int v` pushes no error code. Tell the two apart by what
+    ; sits above the top word: a real error code has EIP above it, then
+    ; CS; `int` leaves EIP on top and CS right above it.
+    cmp dword [esp + 4], GDT_KERNEL_CS
+    jne .has_error
+    push dword NO_ERROR
+.has_error:
+%else
+    push dword NO_ERROR
+%endif
+    push dword v
+    jmp isr_common
+%assign v v + 1
+%endrep
+
+extern irq_dispatch
+isr_common:
+    pusha
+    mov eax, esp                    ; irq_dispatch(frame, vector), with
+    mov edx, [esp + 32]             ; -mregparm=3 (meson.build): EAX, EDX
+    cld
+    call irq_dispatch
+    popa
+    add esp, 8                      ; vector and error code
+    iret
+
+section .rodata
+global irq_stub_table
+irq_stub_table:
+%assign v 0
+%rep 48
+    dd isr_stub_ %+ v
+%assign v v + 1
+%endrep
+
+; void x86_int(uint32_t vector): execute `int vector` (0-31) for the
+; shell's fault command. Each table entry is `int v; ret; nop`, 4 bytes.
+section .text
+global x86_int
+x86_int:
+    and eax, 31
+    lea eax, [raise_table + eax * 4]
+    jmp eax
+align 4
+raise_table:
+%assign v 0
+%rep 32
+    int v
+    ret
+    nop
+%assign v v + 1
+%endrep

@@ -1,0 +1,102 @@
+; Interrupt entry stubs, 64-bit: every vector 0-47 arrives at isr_common
+; with the same frame (struct irq_frame in frame.h): the fifteen general
+; registers, the vector, an error code, then what the CPU pushed (RIP, CS,
+; RFLAGS, RSP, SS: long mode always pushes the stack).
+
+%include "config.inc"               ; GDT_KERNEL_CS, from the meson.build files
+NO_ERROR    equ -1                  ; frame.h's FRAME_NO_ERROR, sign-extended
+
+bits 64
+section .text align=16
+
+; Vectors for which the CPU pushes an error code.
+%define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+%assign v 0
+%rep 48
+isr_stub_ %+ v:
+%if HAS_ERROR(v)
+    ; A software `int v` pushes no error code. Tell the two apart by what
+    ; sits above the top word: a real error code has RIP above it, then
+    ; CS; `int` leaves RIP on top and CS right above it.
+    cmp qword [rsp + 8], GDT_KERNEL_CS
+    jne .has_error
+    push qword NO_ERROR
+.has_error:
+%else
+    push qword NO_ERROR
+%endif
+    push qword v
+    jmp isr_common
+%assign v v + 1
+%endrep
+
+extern irq_dispatch
+isr_common:
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp                    ; irq_dispatch(frame, vector): RDI, RSI
+    mov rsi, [rsp + 15 * 8]
+    cld
+    mov rbx, rsp                    ; the System V ABI wants RSP 16-aligned
+    and rsp, -16                    ; at a call; RBX survives the call
+    call irq_dispatch
+    mov rsp, rbx
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16                     ; vector and error code
+    iretq
+
+section .rodata
+global irq_stub_table
+irq_stub_table:
+%assign v 0
+%rep 48
+    dq isr_stub_ %+ v
+%assign v v + 1
+%endrep
+
+; void x86_int(uint32_t vector): execute `int vector` (0-31) for the
+; shell's fault command. Each table entry is `int v; ret; nop`, 4 bytes.
+section .text
+global x86_int
+x86_int:
+    and edi, 31
+    lea rax, [rel raise_table]
+    lea rax, [rax + rdi * 4]
+    jmp rax
+align 4
+raise_table:
+%assign v 0
+%rep 32
+    int v
+    ret
+    nop
+%assign v v + 1
+%endrep

@@ -1,0 +1,105 @@
+/* Multiboot 1 structures, as the loader (QEMU -kernel, GRUB) hands them over.
+ * See the Multiboot Specification 0.6.96, section 3.3. */
+#ifndef BOOT_MULTIBOOT_H
+#define BOOT_MULTIBOOT_H
+
+#include <stdint.h>
+
+/* EAX holds this when a Multiboot loader jumps to the kernel. */
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002u
+
+#define MULTIBOOT_INFO_MEMORY      (1u << 0)  /* mem_lower, mem_upper valid */
+#define MULTIBOOT_INFO_CMDLINE     (1u << 2)  /* cmdline valid */
+#define MULTIBOOT_INFO_MODS        (1u << 3)  /* mods_count, mods_addr valid */
+#define MULTIBOOT_INFO_ELF_SHDR    (1u << 5)  /* elf_sections valid */
+#define MULTIBOOT_INFO_MMAP        (1u << 6)  /* mmap_length, mmap_addr valid */
+#define MULTIBOOT_INFO_DRIVES      (1u << 7)  /* drives_length, drives_addr valid */
+#define MULTIBOOT_INFO_LOADER_NAME (1u << 9)  /* boot_loader_name valid */
+#define MULTIBOOT_INFO_APM         (1u << 10) /* apm_table valid */
+#define MULTIBOOT_INFO_VBE         (1u << 11) /* vbe_control_info, vbe_mode_info valid */
+
+/* The whole info structure, framebuffer fields included (the struct below
+ * stops at what sluice reads). */
+#define MULTIBOOT_INFO_SIZE        116
+#define MULTIBOOT_APM_SIZE         20
+#define MULTIBOOT_VBE_CONTROL_SIZE 512
+#define MULTIBOOT_VBE_MODE_SIZE    256
+
+#define MULTIBOOT_MEMORY_AVAILABLE 1
+
+/* Where the loader put the image's ELF section headers: num headers of
+ * size bytes each from addr; shndx is the section-name table's index. */
+struct multiboot_elf_shdr_table {
+    uint32_t num, size, addr, shndx;
+} __attribute__((packed));
+
+/* The start of an ELF32 section header (System V ABI, 4-1): where the
+ * loader placed the section (0 if nowhere) and its size in bytes. */
+struct elf32_section_header {
+    uint32_t name, type, flags, addr, offset, size;
+} __attribute__((packed));
+
+/* The start of an ELF64 section header: the same fields, wider. */
+struct elf64_section_header {
+    uint32_t name, type;
+    uint64_t flags, addr, offset, size, link_info, align, entsize;
+} __attribute__((packed));
+
+struct multiboot_info {
+    uint32_t flags;
+    uint32_t mem_lower; /* KiB below 1 MiB */
+    uint32_t mem_upper; /* KiB from 1 MiB to the first hole */
+    uint32_t boot_device;
+    uint32_t cmdline;
+    uint32_t mods_count;
+    uint32_t mods_addr;
+    struct multiboot_elf_shdr_table elf_sections; /* MULTIBOOT_INFO_ELF_SHDR */
+    uint32_t mmap_length;
+    uint32_t mmap_addr;
+    uint32_t drives_length;
+    uint32_t drives_addr;
+    uint32_t config_table;
+    uint32_t boot_loader_name;
+    uint32_t apm_table;
+    uint32_t vbe_control_info;
+    uint32_t vbe_mode_info;
+} __attribute__((packed));
+
+/* One memory map entry; size counts the bytes after itself, so the next
+ * entry starts size + 4 bytes further on. */
+struct multiboot_mmap_entry {
+    uint32_t size;
+    uint64_t addr;
+    uint64_t len;
+    uint32_t type;
+} __attribute__((packed));
+
+/* The memory map's entries run from multiboot_mmap_first(info) up to, not
+ * including, multiboot_mmap_end(info); only when info->flags has
+ * MULTIBOOT_INFO_MMAP. Each entry's size says where the next one starts. */
+static inline const struct multiboot_mmap_entry *
+multiboot_mmap_first(const struct multiboot_info *info)
+{
+    return (const void *)(uintptr_t)info->mmap_addr;
+}
+
+static inline const struct multiboot_mmap_entry *
+multiboot_mmap_end(const struct multiboot_info *info)
+{
+    return (const void *)((uintptr_t)info->mmap_addr + info->mmap_length);
+}
+
+static inline const struct multiboot_mmap_entry *
+multiboot_mmap_next(const struct multiboot_mmap_entry *e)
+{
+    return (const void *)((const char *)e + sizeof e->size + e->size);
+}
+
+struct multiboot_module {
+    uint32_t mod_start;
+    uint32_t mod_end;
+    uint32_t string;
+    uint32_t reserved;
+} __attribute__((packed));
+
+#endif

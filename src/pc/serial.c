@@ -1,0 +1,84 @@
+#include "pc/serial.h"
+
+#include "asm/io.h"
+
+#define COM1             0x3F8
+#define UART_DATA        0 /* divisor low byte while DLAB is set */
+#define UART_IER         1 /* divisor high byte while DLAB is set */
+#define UART_FCR         2
+#define UART_LCR         3
+#define UART_MCR         4
+#define UART_LSR         5
+#define UART_SCRATCH     7
+#define IER_RX_AVAILABLE 0x01
+#define LCR_DLAB         0x80
+#define LCR_8N1          0x03
+#define FCR_ENABLE_CLEAR 0x07 /* enable and clear both FIFOs */
+#define MCR_DTR_RTS      0x03
+#define MCR_OUT2         0x08 /* on a PC, connects the UART's interrupt to IRQ 4 */
+#define LSR_DATA_READY   0x01
+#define LSR_THR_EMPTY    0x20
+#define SCRATCH_PATTERN  0x5A
+#define BAUD_DIVISOR     1      /* 115200 / 1 */
+#define MAX_POLLS        100000 /* a UART that never takes a byte: give up on it */
+
+static bool present;
+
+bool
+serial_init(void)
+{
+    /* No UART at COM1 floats the bus: the scratch register reads 0xFF. */
+    outb(COM1 + UART_SCRATCH, SCRATCH_PATTERN);
+    present = inb(COM1 + UART_SCRATCH) == SCRATCH_PATTERN;
+    if (!present) {
+        return false;
+    }
+    outb(COM1 + UART_IER, 0);
+    outb(COM1 + UART_LCR, LCR_DLAB);
+    outb(COM1 + UART_DATA, BAUD_DIVISOR & 0xFF);
+    outb(COM1 + UART_IER, BAUD_DIVISOR >> 8);
+    outb(COM1 + UART_LCR, LCR_8N1);
+    outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
+    outb(COM1 + UART_MCR, MCR_DTR_RTS);
+    return true;
+}
+
+/* Send one byte once the transmitter can take it. */
+static void
+send(char c)
+{
+    for (int i = 0; i < MAX_POLLS && !(inb(COM1 + UART_LSR) & LSR_THR_EMPTY); i++) {
+    }
+    outb(COM1 + UART_DATA, (uint8_t)c);
+}
+
+void
+serial_write(const char *s, size_t n)
+{
+    for (; present && n; n--, s++) {
+        if (*s == '\n') {
+            send('\r');
+        }
+        send(*s);
+    }
+}
+
+bool
+serial_receive_interrupt(bool on)
+{
+    if (present) {
+        outb(COM1 + UART_IER, on ? IER_RX_AVAILABLE : 0);
+        outb(COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+    }
+    return present;
+}
+
+bool
+serial_receive(char *c)
+{
+    if (!present || !(inb(COM1 + UART_LSR) & LSR_DATA_READY)) {
+        return false;
+    }
+    *c = (char)inb(COM1 + UART_DATA);
+    return true;
+}
