@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'boot'))
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
 from builddir import ensure  # noqa: E402
-from elfsize import section_sizes  # noqa: E402
+from elf import section_sizes  # noqa: E402
 from machine import Machine  # noqa: E402
 
 GATES = ['color-console', 'keyboard', 'heap']

@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""Set up, build and test every combination of the gates.
+"""Set up, build and test every combination of the gates, on every target.
 
-    tests/matrix.py [--jobs N] [--only NAME] [--list] [BUILD_ROOT]
+    tests/matrix.py [--jobs N] [--only TARGET:NAME] [--list] [BUILD_ROOT]
 
-Each of the 2^3 combinations gets its own build directory under BUILD_ROOT
-(default build-matrix/), where `meson setup`, `meson compile` and
-`meson test` run as a user would run them; so does Step 2's preset, the
+Each target (i686, x86_64: a cross file each) times each of the 2^3
+combinations gets its own build directory under BUILD_ROOT (default
+build-matrix/), BUILD_ROOT/TARGET/NAME, where `meson setup`, `meson compile`
+and `meson test` run as a user would run them; so does Step 2's preset, the
 minimal kernel on another background (-Dpreset=blue), since the gates'
 tests are all red otherwise. The unit suite is host code that the gates
 only add to, the same binaries in every combination that builds them, so
-it runs once, in the all-gates combination, which builds all of it; the
-boot and gates suites run everywhere. Prints a table (combination,
-image size, tests passed and failed) and ends with a line
+it runs once a target, in the all-gates combination, which builds all of
+it; the boot and gates suites run everywhere. Prints a table
+(configuration, image size, tests passed and failed) and ends with a line
 "N passed, M failed" counting tests over the whole matrix. Exits 1 if
-anything failed, including a setup or a build. --only NAME runs one
+anything failed, including a setup or a build. --only TARGET:NAME runs one
 configuration (as each job of .github/workflows/ci.yml does); --list prints
 the names.
 """
@@ -28,6 +29,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GATES = ['color-console', 'keyboard', 'heap']
+TARGETS = {'i686': 'cross/i686.ini', 'x86_64': 'cross/x86_64.ini'}
 # Where all gates are on, every suite runs; elsewhere all but these.
 ONCE_ONLY = ['unit']
 sys.path.insert(0, os.path.join(ROOT, 'tools'))
@@ -35,14 +37,15 @@ from elf import section_sizes  # noqa: E402
 
 
 def configurations():
-    """(name, meson setup options, suites to leave out) of every
-    combination, then the presets."""
-    for values in itertools.product([False, True], repeat=len(GATES)):
-        combo = dict(zip(GATES, values))
-        yield ('+'.join(g for g in GATES if combo[g]) or 'minimal',
-               ['-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()],
-               [] if all(values) else ONCE_ONLY)
-    yield 'minimal-blue', ['-Dpreset=blue'], ONCE_ONLY
+    """(TARGET:NAME, cross file, meson setup options, suites to leave out)
+    of every combination on every target, then the presets."""
+    for target, cross in TARGETS.items():
+        for values in itertools.product([False, True], repeat=len(GATES)):
+            combo = dict(zip(GATES, values))
+            yield (target + ':' + ('+'.join(g for g in GATES if combo[g]) or 'minimal'),
+                   cross, ['-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()],
+                   [] if all(values) else ONCE_ONLY)
+        yield target + ':minimal-blue', cross, ['-Dpreset=blue'], ONCE_ONLY
 
 
 def run(cmd, log):
@@ -52,9 +55,10 @@ def run(cmd, log):
                           stdin=subprocess.DEVNULL).returncode
 
 
-def build_and_test(name, options, skipped_suites, build_root, test_jobs):
+def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
     """Returns a result dict for one configuration; never raises."""
-    build = os.path.join(build_root, name)
+    build = os.path.join(build_root, *name.split(':'))
+    os.makedirs(os.path.dirname(build), exist_ok=True)
     result = {'name': name, 'size': None, 'passed': 0, 'failed': 0,
               'failures': [], 'log': build + '.log'}
     start = time.monotonic()
@@ -62,7 +66,7 @@ def build_and_test(name, options, skipped_suites, build_root, test_jobs):
         if os.path.exists(os.path.join(build, 'meson-private')):
             setup = ['meson', 'setup', '--reconfigure', build] + options
         else:
-            setup = ['meson', 'setup', build, '--cross-file', 'cross/i686.ini'] + options
+            setup = ['meson', 'setup', build, '--cross-file', cross] + options
         for step, cmd in (('setup', setup), ('build', ['meson', 'compile', '-C', build])):
             if run(cmd, log) != 0:
                 result['failed'] += 1
@@ -110,18 +114,18 @@ def main():
             p.error('no configuration {!r}; --list names them'.format(args.only))
     os.makedirs(args.build_root, exist_ok=True)
     start = time.monotonic()
-    # The all-gates combination, which alone runs every suite, takes longest
-    # by far: it starts first, and the others share the second worker.
-    longest_first = sorted(configs, key=lambda c: bool(c[2]))
+    # The all-gates combinations, which alone run every suite, take longest
+    # by far: they start first.
+    longest_first = sorted(configs, key=lambda c: bool(c[3]))
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         done = dict(zip([c[0] for c in longest_first], pool.map(
             lambda c: build_and_test(*c, args.build_root, 2), longest_first)))
     results = [done[c[0]] for c in configs]
 
-    print('{:<28} {:>9} {:>7} {:>7} {:>6}'.format(
-        'combination', 'image (B)', 'passed', 'failed', 'time'))
+    print('{:<36} {:>9} {:>7} {:>7} {:>6}'.format(
+        'configuration', 'image (B)', 'passed', 'failed', 'time'))
     for r in results:
-        print('{:<28} {:>9} {:>7} {:>7} {:>5.1f}s'.format(
+        print('{:<36} {:>9} {:>7} {:>7} {:>5.1f}s'.format(
             r['name'], r['size'] if r['size'] is not None else '-',
             r['passed'], r['failed'], r['seconds']))
     for r in results:

@@ -53,8 +53,10 @@ nested_panic(const char *file, int line, const char *fmt, va_list ap)
 void
 core_panic(const char *file, int line, const char *fmt, ...)
 {
-    static char message[256];
-    static char report[384];
+    /* Room for the longest report: the 64-bit exception report's 16
+     * registers, and a line of where it was raised. */
+    static char message[768];
+    static char report[896];
 
     cpu_cli();
     va_list ap;

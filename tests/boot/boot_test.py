@@ -21,7 +21,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktap_run import EXIT_PASSED as KTEST_SUCCESS  # noqa: E402
 from machine import (COLS, ROWS, GdbStub, Machine, MachineError,  # noqa: E402
-                     elf_symbol, qcodes_for, read_log, run_qemu)
+                     elf, elf_symbol, qcodes_for, read_log, run_qemu)
 
 PANIC_ATTR = 0x4F  # white on red
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -442,15 +442,31 @@ def burst(args, cfg, how):
                 raise MachineError('the kernel dropped keys:\n' + m.debug_log())
 
 
-def report_lines(vector, eip=r'[0-9a-f]{8}'):
-    """The panic screen's rows for a report of CPU exception vector (EIP a
-    pattern), as wait_lines takes them."""
+def register_rows(bits, ip=None):
+    """The rows of a CPU exception report after its title, as patterns, for
+    an image of bits 32 or 64 (ip: a pattern for EIP or RIP): the 32-bit
+    frame in three rows, the 64-bit one (16 registers, CR2 for a page
+    fault) in seven, three registers a row."""
+    if bits == 32:
+        h = r'[0-9a-f]{8}'
+        return [r'EIP={} CS=0008 EFLAGS={}'.format(ip or h, h),
+                r'EAX={0} EBX={0} ECX={0} EDX={0}'.format(h),
+                r'ESI={0} EDI={0} EBP={0} ESP={0}'.format(h)]
+    h = r'[0-9a-f]{16}'
+    names = ['RAX', 'RBX', 'RCX', 'RDX', 'RSI', 'RDI', 'RBP', 'RSP', 'R8 ', 'R9 ',
+             'R10', 'R11', 'R12', 'R13', 'R14', 'R15']
+    return [r'RIP={} CS=0008 RFLAGS=[0-9a-f]{{8}}(?: CR2={})?'.format(ip or h, h)] + [
+        ' '.join('{}={}'.format(n, h) for n in names[i:i + 3])
+        for i in range(0, 16, 3)]
+
+
+def report_lines(vector, bits, ip=None):
+    """The panic screen's rows for a report of CPU exception vector (ip a
+    pattern for the instruction pointer), as wait_lines takes them."""
     head = re.compile(r' CPU exception {}: {}, (no error code|error code '
                       r'0x[0-9a-f]+)'.format(vector, re.escape(EXCEPTIONS[vector])))
     return panic_rows(
-        [head, re.compile(r' EIP={} CS=0008 EFLAGS=[0-9a-f]{{8}}'.format(eip)),
-         re.compile(r' EAX=[0-9a-f]{8} EBX=[0-9a-f]{8} ECX=[0-9a-f]{8} EDX=[0-9a-f]{8}'),
-         re.compile(r' ESI=[0-9a-f]{8} EDI=[0-9a-f]{8} EBP=[0-9a-f]{8} ESP=[0-9a-f]{8}')],
+        [head] + [re.compile(' ' + row) for row in register_rows(bits, ip)],
         re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
 
 
@@ -476,7 +492,7 @@ def fault_scenario(args, cfg, vectors):
                     shoot(m, args, 'fault-2')
                 continue
             try:
-                wait_lines(m, report_lines(n), PANIC_ATTR, 15,
+                wait_lines(m, report_lines(n, args.bits), PANIC_ATTR, 15,
                            'the report of exception {}'.format(n))
             finally:
                 shoot(m, args, 'fault-{}'.format(n))
@@ -494,15 +510,15 @@ def fault_report(args, cfg, how):
     the faulting instruction: on the debug port, and on the screen, as the
     panic screen with the console or as one line on red without it (the
     only report a keyboard-only kernel can show); then the CPU halts."""
-    eip = '{:08x}'.format(elf_symbol(args.ktest, 'ktest_ud2'))
+    ip = '{:0{}x}'.format(elf_symbol(args.ktest, 'ktest_ud2'), args.bits // 4)
     sep = r'(?:\n |; )'  # the console's screen breaks the report into lines
     report = re.compile(
-        r'PANIC: (CPU exception 6: invalid opcode, no error code{0}EIP={1} CS=0008 '
-        r'EFLAGS=[0-9a-f]{{8}}{0}EAX=[0-9a-f]{{8}} EBX=[0-9a-f]{{8}} ECX=[0-9a-f]{{8}} '
-        r'EDX=[0-9a-f]{{8}}{0}ESI=[0-9a-f]{{8}} EDI=[0-9a-f]{{8}} EBP=[0-9a-f]{{8}} '
-        r'ESP=[0-9a-f]{{8}}) \(at src/arch/x86/\w+/fault\.c:\d+\)\n'.format(sep, eip))
+        r'PANIC: (CPU exception 6: invalid opcode, no error code' + sep +
+        sep.join(register_rows(args.bits, ip)) +
+        r') \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
     with Machine(args.ktest, memory=MEMORY, cmdline='fault') as m:
-        expect_panic(m, args, cfg, report, lambda _: report_lines(6, eip), 'fault-report')
+        expect_panic(m, args, cfg, report, lambda _: report_lines(6, args.bits, ip),
+                     'fault-report')
 
 
 for _first in range(0, 32, 8):
@@ -839,9 +855,11 @@ def reboot_fallback(args, cfg, how):
     lines = ['reboot: no PS/2 controller to pulse the reset line',
              'reboot: trying the reset control register (port 0xCF9)',
              'reboot: trying a triple fault']
+    # The ISA PC's own CPU has no long mode: the x86_64 kernel gets a 64-bit one.
+    cpu = [] if args.bits == 32 else ['-cpu', 'qemu64']
     for machine, said in (('pc', 0), ('pc,i8042=off', 2), ('isapc,i8042=off', 3)):
         with Machine(args.ktest, memory=MEMORY, cmdline='reboot',
-                     extra=['-machine', machine]) as m:
+                     extra=['-machine', machine] + cpu) as m:
             status = m.wait_exit(15)
             log = m.debug_log()
         got = [line for line in lines if line + '\n' in log]
@@ -1021,7 +1039,7 @@ def nmi_after_panic(args, cfg, how):
         m, row = start_shell(args, cfg)
         with m:
             m.send_keys('fault {}\n'.format(vector))
-            wait_lines(m, report_lines(vector), PANIC_ATTR, 15,
+            wait_lines(m, report_lines(vector, args.bits), PANIC_ATTR, 15,
                        'the report of exception {}'.format(vector))
             nmis_leave_report(m, args, 'nmi-after-fault-{}'.format(vector))
 
@@ -1034,7 +1052,7 @@ def nested_panic(args, cfg, how):
     the debug port, and erases nothing: the screen above is as the boot left
     it. Then the CPU halts, and an NMI changes nothing."""
     report = re.compile(r'PANIC while panicking: CPU exception 1: debug, no error code; '
-                        r'EIP=[0-9a-f]{8} .* \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
+                        r'[ER]IP=[0-9a-f]+ .* \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
     with Machine(args.ktest, memory=MEMORY, cmdline='nested-panic') as m:
         m.wait_until(lambda m: report.search(m.debug_log()), 15,
                      'the nested panic on the debug port')
@@ -1183,6 +1201,54 @@ def old_cpus(args, cfg, how):
                 shoot(m, args, 'cpu-' + name)
 
 
+# CPUs that a Multiboot loader can start but that have no long mode.
+CPUS_WITHOUT_LONG_MODE = ['qemu32', 'pentium', '486']
+
+
+@scenario
+def no_long_mode(args, cfg, how):
+    """The x86_64 kernel on a 32-bit CPU says why it cannot run, in white on
+    red and on the debug port, and halts: no reset, no silent hang."""
+    message = 'sluice: this CPU has no long mode; the x86_64 kernel needs a 64-bit CPU'
+    for cpu in CPUS_WITHOUT_LONG_MODE:
+        with Machine(args.elf, memory=MEMORY, extra=['-cpu', cpu]) as m:
+            try:
+                wait_screen(m, painted(message, PANIC_ATTR), 'kernel',
+                            'the refusal on -cpu ' + cpu)
+            finally:
+                shoot(m, args, 'no-long-mode-' + cpu)
+            if message + '\n' not in m.debug_log():
+                raise MachineError('-cpu {}: the debug port lacks the message: {!r}'
+                                   .format(cpu, m.debug_log()))
+            assert_halted(m)
+
+
+# RAM above 4 GiB: QEMU puts 3 GiB of -m 6G below the PCI hole and 3 above.
+BIG_MEMORY, BIG_HEAP_KIB = '6G', 5 << 20
+
+
+@scenario
+def heap_above_4g(args, cfg, how):
+    """The x86_64 heap takes RAM above 4 GiB, mapped in 2 MiB pages (the
+    default CPU) or in 1 GiB pages (-cpu max): with -m 6G the banner's heap
+    exceeds 5 GiB in 2 regions, and the shell still answers."""
+    for cpu in ['qemu64', 'max']:
+        with Machine(args.elf, memory=BIG_MEMORY, extra=['-cpu', cpu]) as m:
+            heap = re.compile(r'^heap: (\d+) KiB in 2 regions$', re.M)
+            try:
+                m.wait_until(lambda m: heap.search(m.screen_text()), 15,
+                             'the heap line on -cpu ' + cpu)
+            finally:
+                shoot(m, args, 'heap-above-4g-' + cpu)
+            kib = int(heap.search(m.screen_text()).group(1))
+            if kib <= BIG_HEAP_KIB:
+                raise MachineError('-cpu {}: a heap of {} KiB, want over {} KiB'.format(
+                    cpu, kib, BIG_HEAP_KIB))
+            if cfg['CONFIG_KEYBOARD']:
+                wait_main_loop(m)
+                typed_ok(m, cfg, 'with 6 GiB on ' + cpu)
+
+
 @scenario
 def args_rule(args, cfg, how):
     """One rule for every command's arguments: every word of a line is split
@@ -1321,6 +1387,7 @@ def main():
     p.add_argument('--how', choices=['kernel', 'iso'], default='kernel')
     p.add_argument('--shots')
     args = p.parse_args()
+    args.bits = elf.bits_of(args.elf)  # 32 (i686) or 64 (x86_64)
     try:
         SCENARIOS[args.scenario](args, read_config(args.config), args.how)
     except MachineError as e:

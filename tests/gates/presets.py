@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""presets.py MESON NM SOURCE_ROOT [PRESET...]: every preset (or those named)
-sets up with its gates, and a gate flipped with `meson configure` wins over
-the preset and keeps winning.
+"""presets.py MESON NM SOURCE_ROOT CROSS [PRESET...]: every preset (or those
+named) sets up with its gates for the target of cross file CROSS, and a gate
+flipped with `meson configure` wins over the preset and keeps winning.
 
 For each preset: `meson setup -Dpreset=NAME`, then each gate in turn set to
 the opposite of the preset's value with `meson configure -DGATE=...` and
@@ -57,14 +57,14 @@ def check(meson, nm, root, build, summary, preset, want, sources):
 
 
 def main():
-    meson, nm, root = sys.argv[1:4]
+    meson, nm, root, cross = sys.argv[1:5]
     failed = 0
-    for preset in sys.argv[4:] or PRESETS:
+    for preset in sys.argv[5:] or PRESETS:
         values = PRESETS[preset]
         with tempfile.TemporaryDirectory() as tmp:
             build = os.path.join(tmp, 'build')
             try:
-                summary = run([meson, 'setup', build, '--cross-file', 'cross/i686.ini',
+                summary = run([meson, 'setup', build, '--cross-file', cross,
                                '-Dpreset=' + preset], root)
                 want = dict(zip(GATES, map(bool, values)))
                 sources = {gate: 'preset ' + preset for gate in GATES}

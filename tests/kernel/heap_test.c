@@ -55,14 +55,16 @@ usable_at(const struct multiboot_info *info, uint64_t a)
     return available;
 }
 
-/* The bytes from 1 MiB to 4 GiB that the map calls available and nothing
+/* The bytes from 1 MiB up to what the CPU reaches (4 GiB on i686, without
+ * paging; all of it on x86_64) that the map calls available and nothing
  * else, counting overlapping entries once: the heap's upper bound. */
 static uint64_t
 usable_bytes(const struct multiboot_info *info)
 {
     static uint64_t edges[MAX_EDGES];
+    const uint64_t top = UINTPTR_MAX == UINT32_MAX ? 0x100000000ull : UINT64_MAX;
     edges[0] = 0x100000;
-    edges[1] = 0x100000000ull;
+    edges[1] = top;
     int n = 2;
     for (const struct multiboot_mmap_entry *e = multiboot_mmap_first(info),
                                            *end = multiboot_mmap_end(info);
@@ -79,7 +81,7 @@ usable_bytes(const struct multiboot_info *info)
     }
     uint64_t total = 0;
     for (int i = 0; i + 1 < n; i++) {
-        if (edges[i] >= 0x100000 && edges[i + 1] <= 0x100000000ull &&
+        if (edges[i] >= 0x100000 && edges[i + 1] <= top &&
             edges[i] < edges[i + 1] && usable_at(info, edges[i])) {
             total += edges[i + 1] - edges[i];
         }
@@ -188,25 +190,29 @@ fill_all_of_memory(const struct multiboot_info *info)
     heap_stats(&before);
     int count = 0;
     bool placed = true, aligned = true;
-    while (count < MAX_CHUNKS && (chunks[count] = kmalloc(CHUNK)) != NULL) {
+    size_t chunk = CHUNK; /* larger on a large heap: MAX_CHUNKS must cover it */
+    while (before.total / chunk >= MAX_CHUNKS) {
+        chunk *= 2;
+    }
+    while (count < MAX_CHUNKS && (chunks[count] = kmalloc(chunk)) != NULL) {
         uintptr_t p = (uintptr_t)chunks[count];
-        placed &= block_ok(info, p, CHUNK);
+        placed &= block_ok(info, p, chunk);
         aligned &= p % 16 == 0;
         uint32_t *w = chunks[count];
-        for (size_t i = 0; i < CHUNK / 4; i += 1024) {
+        for (size_t i = 0; i < chunk / 4; i += 1024) {
             w[i] = stamp(count, i);
         }
-        w[CHUNK / 4 - 1] = stamp(count, CHUNK / 4 - 1);
+        w[chunk / 4 - 1] = stamp(count, chunk / 4 - 1);
         count++;
     }
     heap_stats(&full);
     bool intact = true;
     for (int k = 0; k < count; k++) {
         uint32_t *w = chunks[k];
-        for (size_t i = 0; i < CHUNK / 4; i += 1024) {
+        for (size_t i = 0; i < chunk / 4; i += 1024) {
             intact &= w[i] == stamp(k, i);
         }
-        intact &= w[CHUNK / 4 - 1] == stamp(k, CHUNK / 4 - 1);
+        intact &= w[chunk / 4 - 1] == stamp(k, chunk / 4 - 1);
     }
     for (int k = 0; k < count; k++) {
         kfree(chunks[k]);
@@ -214,8 +220,8 @@ fill_all_of_memory(const struct multiboot_info *info)
     heap_stats(&after);
 
     char line[120];
-    ksnprintf(line, sizeof line, "heap: %zu KiB managed, %d chunks of 64 KiB allocated",
-              before.total / 1024, count);
+    ksnprintf(line, sizeof line, "heap: %zu KiB managed, %d chunks of %zu KiB allocated",
+              before.total / 1024, count, chunk / 1024);
     ktest_diag(line);
     uint64_t usable = usable_bytes(info);
     uint64_t image = (uintptr_t)kernel_image_end - (uintptr_t)kernel_image_start;
@@ -227,8 +233,9 @@ fill_all_of_memory(const struct multiboot_info *info)
                  before.total + image + loaded + HEAP_SLACK >= usable,
              "heap: manages the map's usable RAM but the image, the modules, the ELF "
              "sections and the loader's data");
-    ktest_ok(count > 0 && (size_t)count * CHUNK >= before.total / 10 * 9,
-             "heap: at least 90% of the managed memory is allocatable in 64 KiB chunks");
+    ktest_ok(count > 0 && (size_t)count * chunk >= before.total / 10 * 9,
+             "heap: at least 90% of the managed memory is allocatable in chunks of 64 "
+             "KiB or more");
     ktest_ok(placed, "heap: every block lies in usable RAM above 1 MiB, clear of the "
                      "image, the loader's data, the modules and the ELF sections");
     ktest_ok(aligned, "heap: every block is 16-byte aligned");

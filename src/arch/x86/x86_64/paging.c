@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -5,15 +6,18 @@
 
 #define PAGE_PRESENT   (1ull << 0)
 #define PAGE_WRITABLE  (1ull << 1)
-#define PAGE_LARGE     (1ull << 7) /* a 2 MiB page, in a page directory */
+#define PAGE_LARGE     (1ull << 7) /* a 2 MiB page in a directory, 1 GiB in the PDPT */
 #define PAGE_2M        (1ull << 21)
 #define ONE_GIB        (1ull << 30)
 #define ENTRIES        512
 #define LOW_MAPPED     (4ull * ONE_GIB) /* entry.asm's LOW_GIBS */
 #define TABLE_ADDRESS  0x000FFFFFFFFFF000ull
-/* Page directories for RAM above LOW_MAPPED, one a GiB: 64 GiB more. A
- * directory must lie in memory that is already mapped, so they are here. */
-#define MORE_DIRECTORIES 64
+#define CPUID_EXT_1    0x80000001u
+#define CPUID_1G_PAGES (1u << 26) /* EDX of leaf 0x80000001: 1 GiB pages */
+/* Page directories for RAM above LOW_MAPPED on CPUs without 1 GiB pages,
+ * one a GiB: 16 GiB more. A directory must lie in memory that is already
+ * mapped, so they are here. */
+#define MORE_DIRECTORIES 16
 
 /* entry.asm: the page directory pointer table, one entry a GiB. */
 extern uint64_t boot_pdpt[ENTRIES];
@@ -40,11 +44,34 @@ directory_for(uint64_t address)
     return (uint64_t *)(boot_pdpt[gib] & TABLE_ADDRESS);
 }
 
+/* True when the CPU can map 1 GiB pages straight from the PDPT. Long mode
+ * implies the extended CPUID leaves. */
+static bool
+has_1g_pages(void)
+{
+    uint32_t a = CPUID_EXT_1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return d & CPUID_1G_PAGES;
+}
+
 /* Pages that were not present need no TLB flush: the CPU caches only
- * present entries. */
+ * present entries. With 1 GiB pages every GiB up to 512 takes one PDPT
+ * entry; without, 2 MiB pages take the directories above. */
 uint64_t
 paging_map_ram(uint64_t start, uint64_t end)
 {
+    if (end > LOW_MAPPED && has_1g_pages()) {
+        uint64_t gib = (start < LOW_MAPPED ? LOW_MAPPED : start) / ONE_GIB;
+        for (; gib * ONE_GIB < end; gib++) {
+            if (gib >= ENTRIES) {
+                return gib * ONE_GIB > start ? gib * ONE_GIB : start;
+            }
+            if (!(boot_pdpt[gib] & PAGE_PRESENT)) {
+                boot_pdpt[gib] = gib * ONE_GIB | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE;
+            }
+        }
+        return end;
+    }
     uint64_t page = start < LOW_MAPPED ? LOW_MAPPED : start & ~(PAGE_2M - 1);
     for (; page < end; page += PAGE_2M) {
         uint64_t *directory = directory_for(page);
