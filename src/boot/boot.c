@@ -31,7 +31,7 @@ boot_banner(const struct multiboot_info *info)
 void
 boot_start(uint32_t magic, const struct multiboot_info *info)
 {
-    if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+    if (!ARCH_ENTRY_CHECKS_MAGIC && magic != MULTIBOOT_BOOTLOADER_MAGIC) {
         core_fail("sluice: bad Multiboot magic");
     }
     if (CONFIG_BACKGROUND > 7) {

@@ -1209,7 +1209,7 @@ CPUS_WITHOUT_LONG_MODE = ['qemu32', 'pentium', '486']
 def no_long_mode(args, cfg, how):
     """The x86_64 kernel on a 32-bit CPU says why it cannot run, in white on
     red and on the debug port, and halts: no reset, no silent hang."""
-    message = 'sluice: this CPU has no long mode; the x86_64 kernel needs a 64-bit CPU'
+    message = 'sluice: no long mode: x86_64 needs a 64-bit CPU'
     for cpu in CPUS_WITHOUT_LONG_MODE:
         with Machine(args.elf, memory=MEMORY, extra=['-cpu', cpu]) as m:
             try:

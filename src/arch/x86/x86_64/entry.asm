@@ -61,6 +61,41 @@ boot_stack_top:
 
 section .text align=1               ; no padding: the minimal image is small
 bits 32
+; Say esi's message (NUL-terminated) on the debug port and on the whole
+; screen in white on red, then halt for good: the 32-bit path's core_fail.
+fail32:
+    mov ebx, esi
+    mov dx, DEBUG_PORT
+.say:
+    lodsb
+    test al, al
+    jz .said
+    out dx, al
+    jmp .say
+.said:
+    mov al, 10
+    out dx, al
+    mov esi, ebx
+    mov edi, VGA_TEXT
+    mov ecx, 80 * 25
+    mov ah, FAIL_ATTR
+.cell:
+    mov al, [esi]
+    test al, al
+    jz .blank
+    inc esi
+    jmp .put
+.blank:
+    mov al, ' '
+.put:
+    stosw
+    loop .cell
+.halt:
+    cli
+    hlt
+    jmp .halt
+
+; Before fail32's callers, so that their jumps to it are short.
 global _start
 _start:
     cld                             ; Multiboot leaves the direction flag undefined
@@ -127,40 +162,6 @@ _start:
     lgdt [gdt64_pointer]
     jmp KERNEL_CS:long_mode
 
-; Say esi's message (NUL-terminated) on the debug port and on the whole
-; screen in white on red, then halt for good: the 32-bit path's core_fail.
-fail32:
-    mov ebx, esi
-    mov dx, DEBUG_PORT
-.say:
-    lodsb
-    test al, al
-    jz .said
-    out dx, al
-    jmp .say
-.said:
-    mov al, 10
-    out dx, al
-    mov esi, ebx
-    mov edi, VGA_TEXT
-    mov ecx, 80 * 25
-    mov ah, FAIL_ATTR
-.cell:
-    mov al, [esi]
-    test al, al
-    jz .blank
-    inc esi
-    jmp .put
-.blank:
-    mov al, ' '
-.put:
-    stosw
-    loop .cell
-.halt:
-    cli
-    hlt
-    jmp .halt
-
 bits 64
 long_mode:
     mov eax, KERNEL_DS
@@ -177,7 +178,7 @@ section .rodata
 no_multiboot:
     db 'sluice: bad Multiboot magic', 0
 no_long_mode:
-    db 'sluice: this CPU has no long mode; the x86_64 kernel needs a 64-bit CPU', 0
+    db 'sluice: no long mode: x86_64 needs a 64-bit CPU', 0
 align 8
 gdt64:                              ; null, 64-bit code, data
     dq 0
