@@ -4,6 +4,7 @@
 #include "console/console.h"
 #include "core/panic.h"
 #include "pc/screen.h"
+#include "boot/memory.h"
 #include "heap/heap.h"
 #include "irq/irq.h"
 
@@ -42,6 +43,10 @@ boot_start(uint32_t magic, const struct multiboot_info *info)
     if (CONFIG_COLOR_CONSOLE) {
         boot_banner(info);
     }
-    heap_init(info);
+    if (CONFIG_HEAP) {
+        static struct boot_memory memory; /* 2 KiB of tables: not on the stack */
+        boot_memory_collect(info, &memory);
+        heap_init(memory.known ? &memory.usable : NULL, &memory.reserved);
+    }
     irq_init();
 }

@@ -8,14 +8,16 @@
 
 #include "config.h"
 #include "core/gate.h"
-#include "boot/multiboot.h"
+#include "core/ranges.h"
 #include "heap/pool.h" /* struct heap_stats */
 
 #if CONFIG_HEAP
 
-/* Find usable RAM in the loader's memory map (or mem_upper) and hand it to
- * the allocator; panics with a clear message if the loader gave neither. */
-void heap_init(const struct multiboot_info *info);
+/* Give the allocator the usable RAM (sorted, disjoint ranges from 1 MiB
+ * up, all reachable) less the reserved ranges, and say what either set
+ * left out for room. A NULL usable means the loader said nothing about
+ * memory: a panic that says so. Panics too when nothing is left. */
+void heap_init(const struct range_set *usable, const struct range_set *reserved);
 
 /* size bytes, 16-byte aligned, or NULL when memory is exhausted. kmalloc(0)
  * returns a unique pointer that kfree accepts. */
@@ -44,9 +46,10 @@ int heap_regions(void);
 #else
 
 static inline void
-heap_init(const struct multiboot_info *info)
+heap_init(const struct range_set *usable, const struct range_set *reserved)
 {
-    (void)info;
+    (void)usable;
+    (void)reserved;
 }
 
 #define HEAP_OFF GATE_OFF("heap")

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """check_panic_sample.py ADDR2LINE ELF ROOT: docs/debugging.md's sample panic
 report is this build's: its EIP is, by addr2line on ELF, the function and
-line the page says, and its `at file:line` is where the exception reporter
-calls panic. tools/screenshots.py remakes the sample from a real `fault 13`."""
+line the page says, and its `at file:line` is where the i686 exception
+reporter (src/arch/x86/i686/fault.c) calls panic. tools/screenshots.py remakes the sample from a real `fault 13`."""
 import os
 import re
 import subprocess
@@ -20,7 +20,7 @@ def main():
     text = sample.group(1)
     eip = re.search(r' EIP=([0-9a-f]{8}) ', text).group(1)
     said = re.search(r'addr2line -f -e build/sluice\.elf (\w+)\n(\w+)\n(\S+)\n', text)
-    at = re.search(r' at (src/irq/irq\.c):(\d+)', text)
+    at = re.search(r' at (src/arch/x86/i686/fault\.c):(\d+)', text)
     problems = []
     if not said or said.group(1) != eip:
         problems.append('the addr2line line does not use the report\'s EIP ' + eip)
@@ -33,9 +33,9 @@ def main():
             problems.append('EIP {} is {} at {} in this build, the page says {} at {}'
                             .format(eip, out[0], where, said.group(2), said.group(3)))
     # __LINE__ of a call written over several lines is that of its last.
-    with open(os.path.join(root, 'src', 'irq', 'irq.c')) as f:
+    with open(os.path.join(root, 'src', 'arch', 'x86', 'i686', 'fault.c')) as f:
         lines = f.read().split('\n')
-    start = next(n for n, l in enumerate(lines) if 'panic("CPU exception' in l)
+    start = next(n for n, l in enumerate(lines) if l.strip().startswith('panic('))
     line = next(n for n in range(start, len(lines)) if lines[n].rstrip().endswith(');')) + 1
     if not at or int(at.group(2)) != line:
         problems.append('the report says {}, the reporter panics at line {}'.format(

@@ -23,7 +23,7 @@ SUBSYSTEMS = {
                               'x86_'),
                  'entry': 'irq_init'},
     'heap': {'prefixes': ('heap_', 'kmalloc', 'kfree', 'krealloc', 'kcalloc',
-                          'paging_'),
+                          'paging_', 'boot_memory_'),
              'entry': 'heap_init'},
 }
 

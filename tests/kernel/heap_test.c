@@ -7,6 +7,7 @@
 #include "core/format.h"
 #include "pc/screen.h"
 #include "core/string.h"
+#include "boot/multiboot.h"
 #include "heap/heap.h"
 #include "ktest.h"
 
@@ -199,7 +200,7 @@ fill_all_of_memory(const struct multiboot_info *info)
         placed &= block_ok(info, p, chunk);
         aligned &= p % 16 == 0;
         uint32_t *w = chunks[count];
-        for (size_t i = 0; i < chunk / 4; i += 1024) {
+        for (size_t i = 0; i < chunk / 4; i += chunk / 64) { /* 16 words a chunk */
             w[i] = stamp(count, i);
         }
         w[chunk / 4 - 1] = stamp(count, chunk / 4 - 1);
@@ -209,7 +210,7 @@ fill_all_of_memory(const struct multiboot_info *info)
     bool intact = true;
     for (int k = 0; k < count; k++) {
         uint32_t *w = chunks[k];
-        for (size_t i = 0; i < chunk / 4; i += 1024) {
+        for (size_t i = 0; i < chunk / 4; i += chunk / 64) {
             intact &= w[i] == stamp(k, i);
         }
         intact &= w[chunk / 4 - 1] == stamp(k, chunk / 4 - 1);

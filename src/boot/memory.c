@@ -1,0 +1,143 @@
+#include "boot/memory.h"
+
+#include <stdint.h>
+
+#include "asm/memory.h"
+#include "core/string.h"
+
+#define ONE_MIB 0x100000ull
+
+/* The linker script's bounds of the loaded image: code, data, bss and the
+ * boot stack. */
+extern char kernel_image_start[], kernel_image_end[];
+
+/* Keep [start, start + len) out of the heap. */
+static void
+reserve(struct boot_memory *mem, uint64_t start, uint64_t len)
+{
+    uint64_t end = len > UINT64_MAX - start ? UINT64_MAX : start + len;
+    ranges_add(&mem->reserved, start < ONE_MIB ? ONE_MIB : start, end);
+}
+
+/* A string the loader handed over, its terminator included. */
+static void
+reserve_string(struct boot_memory *mem, uint32_t at)
+{
+    if (at) {
+        reserve(mem, at, strlen((const char *)(uintptr_t)at) + 1);
+    }
+}
+
+/* The ELF section headers and every section the loader put in memory: GRUB
+ * loads the symbol and string tables and the debug sections after the
+ * image, and says where in each header's sh_addr. The headers are ELF32's
+ * or ELF64's, as the image is; their size tells which. */
+static void
+reserve_elf_sections(struct boot_memory *mem, const struct multiboot_info *info)
+{
+    const struct multiboot_elf_shdr_table *t = &info->elf_sections;
+    reserve(mem, t->addr, (uint64_t)t->num * t->size);
+    for (uint32_t i = 0; i < t->num; i++) {
+        const void *at = (const void *)(uintptr_t)(t->addr + i * t->size);
+        if (t->size == sizeof(struct elf64_section_header)) {
+            const struct elf64_section_header *sh = at;
+            if (sh->addr) {
+                reserve(mem, sh->addr, sh->size);
+            }
+        } else if (t->size >= sizeof(struct elf32_section_header)) {
+            const struct elf32_section_header *sh = at;
+            if (sh->addr) {
+                reserve(mem, sh->addr, sh->size);
+            }
+        }
+    }
+}
+
+/* Everything the loader handed over that must survive: the info structure,
+ * the memory map, the command line, the module list and the modules, the
+ * ELF section headers and sections, the drives, the loader's name, the APM
+ * and VBE tables. */
+static void
+reserve_boot_data(struct boot_memory *mem, const struct multiboot_info *info)
+{
+    reserve(mem, (uintptr_t)kernel_image_start,
+            (uintptr_t)kernel_image_end - (uintptr_t)kernel_image_start);
+    reserve(mem, (uintptr_t)info, MULTIBOOT_INFO_SIZE);
+    if (info->flags & MULTIBOOT_INFO_MMAP) {
+        reserve(mem, info->mmap_addr, info->mmap_length);
+    }
+    if (info->flags & MULTIBOOT_INFO_CMDLINE) {
+        reserve_string(mem, info->cmdline);
+    }
+    if (info->flags & MULTIBOOT_INFO_MODS) {
+        const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
+        reserve(mem, info->mods_addr, info->mods_count * sizeof *mods);
+        for (uint32_t i = 0; i < info->mods_count; i++) {
+            reserve(mem, mods[i].mod_start, mods[i].mod_end - mods[i].mod_start);
+            reserve_string(mem, mods[i].string);
+        }
+    }
+    if (info->flags & MULTIBOOT_INFO_ELF_SHDR) {
+        reserve_elf_sections(mem, info);
+    }
+    if (info->flags & MULTIBOOT_INFO_DRIVES) {
+        reserve(mem, info->drives_addr, info->drives_length);
+    }
+    if (info->flags & MULTIBOOT_INFO_LOADER_NAME) {
+        reserve_string(mem, info->boot_loader_name);
+    }
+    if (info->flags & MULTIBOOT_INFO_APM) {
+        reserve(mem, info->apm_table, MULTIBOOT_APM_SIZE);
+    }
+    if (info->flags & MULTIBOOT_INFO_VBE) {
+        reserve(mem, info->vbe_control_info, MULTIBOOT_VBE_CONTROL_SIZE);
+        reserve(mem, info->vbe_mode_info, MULTIBOOT_VBE_MODE_SIZE);
+    }
+}
+
+/* Keep of each usable range what the CPU reaches, mapping it where the
+ * architecture pages (asm/memory.h): i686 stops at 4 GiB. */
+static void
+keep_reachable(struct range_set *usable)
+{
+    int kept = 0;
+    for (int i = 0; i < usable->count; i++) {
+        struct range r = usable->ranges[i];
+        r.end = paging_map_ram(r.start, r.end);
+        if (r.end > r.start) {
+            usable->ranges[kept++] = r;
+        }
+    }
+    usable->count = kept;
+}
+
+void
+boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem)
+{
+    ranges_init(&mem->usable, mem->usable_table, BOOT_MEMORY_RANGES,
+                RANGES_DROP_SMALLEST);
+    ranges_init(&mem->reserved, mem->reserved_table, BOOT_MEMORY_RANGES,
+                RANGES_MERGE_CLOSEST);
+    reserve_boot_data(mem, info);
+    mem->known = info->flags & (MULTIBOOT_INFO_MMAP | MULTIBOOT_INFO_MEMORY);
+    if (!(info->flags & MULTIBOOT_INFO_MMAP)) {
+        if (info->flags & MULTIBOOT_INFO_MEMORY) {
+            ranges_add(&mem->usable, ONE_MIB, ONE_MIB + (uint64_t)info->mem_upper * 1024);
+        }
+        keep_reachable(&mem->usable);
+        return;
+    }
+    /* Whatever the map says is not available stays out, even where an
+     * available entry overlaps it (the heap subtracts it). */
+    for (const struct multiboot_mmap_entry *e = multiboot_mmap_first(info),
+                                           *end = multiboot_mmap_end(info);
+         e < end; e = multiboot_mmap_next(e)) {
+        uint64_t top = e->len > UINT64_MAX - e->addr ? UINT64_MAX : e->addr + e->len;
+        if (e->type != MULTIBOOT_MEMORY_AVAILABLE) {
+            reserve(mem, e->addr, e->len);
+        } else if (top > ONE_MIB) {
+            ranges_add(&mem->usable, e->addr < ONE_MIB ? ONE_MIB : e->addr, top);
+        }
+    }
+    keep_reachable(&mem->usable);
+}

@@ -1,0 +1,41 @@
+/* The loader's hand-over turned into what the heap needs: where the usable
+ * RAM is and what in it must stay untouched, as plain ranges, with no
+ * Multiboot structure in sight. Part of the heap gate: without it nothing
+ * collects memory. */
+#ifndef BOOT_MEMORY_H
+#define BOOT_MEMORY_H
+
+#include <stdbool.h>
+
+#include "boot/multiboot.h"
+#include "config.h"
+#include "core/ranges.h"
+
+/* Room for separate ranges of each kind. Reserved ranges are the image,
+ * the loader's structures, each module and its string, every ELF section
+ * the loader placed, and the map's entries that are not available RAM;
+ * they merge as they come (a loader packs its structures together). */
+#define BOOT_MEMORY_RANGES 64
+
+struct boot_memory {
+    bool known;                  /* false: no memory map and no mem_upper */
+    struct range_set usable;     /* RAM from 1 MiB up, as the loader says */
+    struct range_set reserved;   /* to keep out; the gaps merged for room count */
+    struct range usable_table[BOOT_MEMORY_RANGES + 1];
+    struct range reserved_table[BOOT_MEMORY_RANGES + 1];
+};
+
+#if CONFIG_HEAP
+/* Fill *mem from the Multiboot info: the memory map's available entries
+ * (or, without a map, mem_upper from 1 MiB), and every range in use. */
+void boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem);
+#else
+static inline void
+boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem)
+{
+    (void)info;
+    (void)mem;
+}
+#endif
+
+#endif
