@@ -29,12 +29,12 @@ import socket
 import stat
 import subprocess
 import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import elf  # noqa: E402
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import elf  # noqa: E402  the image's width picks QEMU
 
 IDLE_SECONDS = 3
 QUIT_HINTS = {
@@ -122,6 +122,15 @@ def call_in_foreground(cmd):
         os.tcsetpgrp(0, ours)
 
 
+def gdb_command(image, port):
+    """gdb on image's symbols, attached to QEMU's stub at port and stopped
+    at kmain: on x86_64 after the switch from 32-bit to long mode, which
+    gdb, told the image's 64-bit architecture, follows through."""
+    return [shutil.which('gdb') or 'gdb', '-q', image,
+            '-ex', 'target remote 127.0.0.1:{}'.format(port),
+            '-ex', 'break kmain', '-ex', 'continue']
+
+
 def debug(image, iso):
     """QEMU paused with a gdb stub on a free localhost port, and gdb with the
     symbols attached to it, stopped at kmain. Ctrl+C in gdb stops the guest;
@@ -138,9 +147,7 @@ def debug(image, iso):
             'socket,id=gdb,server=on,wait=off,fd={}'.format(fd)],
         stdin=subprocess.DEVNULL, pass_fds=[fd], start_new_session=True)
     stub.close()
-    gdb = [shutil.which('gdb') or 'gdb', '-q', image,
-           '-ex', 'target remote 127.0.0.1:{}'.format(port),
-           '-ex', 'break kmain', '-ex', 'continue']
+    gdb = gdb_command(image, port)
     # A closed terminal or a kill ends this script through `finally`.
     for sig in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(sig, lambda n, _: sys.exit(128 + n))

@@ -1250,6 +1250,27 @@ def heap_above_4g(args, cfg, how):
 
 
 @scenario
+def gdb_kmain(args, cfg, how):
+    """The gdb run target's own gdb commands (tools/run_qemu.py) stop at
+    kmain with the registers of the image's width: EIP on i686; on x86_64
+    RIP, after the entry's switch from 32-bit to long mode."""
+    m = Machine(args.elf, memory=MEMORY, gdb=True).start()
+    with m:
+        ip = 'eip' if args.bits == 32 else 'rip'
+        cmd = run_qemu.gdb_command(args.elf, m.gdb_port)
+        out = subprocess.run(cmd[:1] + ['-batch'] + cmd[1:] + [
+            '-ex', 'info registers ' + ip, '-ex', 'print sizeof(void *)'],
+            capture_output=True, text=True, timeout=60).stdout
+    kmain = '{:#x}'.format(elf_symbol(args.elf, 'kmain'))
+    stopped = re.search(r'^Breakpoint 1, kmain \(', out, re.M)
+    at = re.search(r'^{}\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+) <kmain(?:\+\d+)?>'.format(ip), out, re.M)
+    width = re.search(r'^\$1 = (\d+)$', out, re.M)
+    if not (stopped and at and width and width.group(1) == str(args.bits // 8)):
+        raise MachineError('gdb did not stop at kmain ({}) with {} and {}-byte '
+                           'pointers:\n{}'.format(kmain, ip, args.bits // 8, out))
+
+
+@scenario
 def args_rule(args, cfg, how):
     """One rule for every command's arguments: every word of a line is split
     (however many), a command given the wrong number gets its usage line,
