@@ -3,10 +3,11 @@
 first-fit free list, the same list searched for the best fit and a bump
 allocator, on three fixed traces.
 
-    bench/alloc.py
+    bench/alloc.py [--bits 32|64]
 
-Builds bench/alloc/alloc_bench.c 32-bit (gcc -m32 -O2, from gcc-multilib),
-so that the pool's headers are the kernel's 16 bytes, and not as a
+Builds bench/alloc/alloc_bench.c for the i686 kernel's width (gcc -m32 -O2,
+from gcc-multilib), or with --bits 64 for x86_64's, so that the pool's
+headers are the kernel's, and not as a
 position-independent executable, since the kernel is not one either (glibc
 is measured as it ships, a shared library). Reports per trace and
 allocator:
@@ -25,6 +26,7 @@ One trace's footprint depends on its draw as much as on the allocator, so
 the mixed trace's kind is also replayed with SWEEP seeds (seed 0 is the
 trace above): the spread of every allocator's footprint over them.
 """
+import argparse
 import concurrent.futures
 import os
 import re
@@ -59,13 +61,13 @@ void core_panic(const char *file, int line, const char *fmt, ...)
 '''
 
 
-def build(tmp):
+def build(tmp, bits):
     panic = os.path.join(tmp, 'panic.c')
     with open(panic, 'w') as f:
         f.write(PANIC)
-    exe = os.path.join(tmp, 'alloc_bench')
+    exe = os.path.join(tmp, 'alloc_bench{}'.format(bits))
     alloc = os.path.join(ROOT, 'bench', 'alloc')
-    subprocess.run(['gcc', '-m32', '-O2', '-fno-pie', '-no-pie',
+    subprocess.run(['gcc', '-m{}'.format(bits), '-O2', '-fno-pie', '-no-pie',
                     '-I', os.path.join(ROOT, 'src'), '-I', alloc,
                     os.path.join(alloc, 'alloc_bench.c'), os.path.join(alloc, 'others.c'),
                     os.path.join(ROOT, 'src', 'heap', 'pool.c'), panic, '-o', exe],
@@ -150,9 +152,13 @@ def print_sweep(ratios):
 
 
 def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--bits', type=int, choices=[32, 64], default=32,
+                   help='the width to build the traces for: i686\'s or x86_64\'s')
+    args = p.parse_args()
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
-        exe = build(tmp)
+        exe = build(tmp, args.bits)
         jobs = [(trace, a) for trace in TRACES for a in allocators(trace)]
         sweep = [(a, seed) for a in SWEPT for seed in range(SWEEP)]
         # Callgrind's runs are deterministic, so they may share the cores.
@@ -163,7 +169,8 @@ def main():
             for (a, _), ratio in zip(sweep, pool.map(
                     lambda job: footprint_ratio(exe, *job, tmp), sweep)):
                 ratios[a].append(ratio)
-    print('## Allocator traces (32-bit, gcc -O2, not PIE; instructions by callgrind)\n')
+    print('## Allocator traces ({}-bit, gcc -O2, not PIE; instructions by callgrind)\n'
+          .format(args.bits))
     print('Instructions are counted for every operation on its own; "best" is the\n'
           'K&R list searched whole for the smallest fitting block, the classic\n'
           'reference for how little a placement policy fragments.\n')

@@ -22,14 +22,16 @@ from machine import Machine  # noqa: E402
 
 from builddir import ensure  # noqa: E402
 
-# (picture, build directory and preset, what to type once the kernel waits)
+# (picture, target, preset (and build directory), what to type once the
+# kernel waits)
 STEPS = [
-    ('step1-red', 'minimal', None),
-    ('step2-blue', 'blue', None),
-    ('step3-console', 'console', None),
-    ('step4-keyboard', 'keyboard', 'echo j\nhelp\necho Hello, World!\n'),
-    ('step5-heap', 'full', 'color yellow blue\nmem\n'),
-    ('sluice', 'full', 'help\nmem\n'),  # the README's picture
+    ('step1-red', 'i686', 'minimal', None),
+    ('step2-blue', 'i686', 'blue', None),
+    ('step3-console', 'i686', 'console', None),
+    ('step4-keyboard', 'i686', 'keyboard', 'echo j\nhelp\necho Hello, World!\n'),
+    ('step5-heap', 'i686', 'full', 'color yellow blue\nmem\n'),
+    ('step6-x86_64', 'x86_64', 'full', 'help\nmem\nfault 14\n'),
+    ('sluice', 'i686', 'full', 'help\nmem\n'),  # the README's picture
 ]
 
 
@@ -37,8 +39,9 @@ def main():
     build_root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'build-steps')
     out = os.path.join(ROOT, 'docs', 'img')
     os.makedirs(out, exist_ok=True)
-    for picture, preset, typed in STEPS:
-        elf = ensure(os.path.join(build_root, preset), preset)
+    for picture, target, preset, typed in STEPS:
+        folder = preset if target == 'i686' else target + '-' + preset
+        elf = ensure(os.path.join(build_root, folder), preset, target=target)
         with Machine(elf, memory='32M') as m:
             # Settled: the screen stops changing (the minimal kernels print
             # nothing anywhere else), or the main loop says it waits.
@@ -53,10 +56,14 @@ def main():
                 time.sleep(0.2)
             if typed:
                 m.send_keys(typed)
-                # Done: a prompt on COM1 (the console's mirror) after each line.
-                prompts = typed.count('\n') + 1
+                # Done: a prompt on COM1 (the console's mirror) after each
+                # line, or the report of a fault the last line raised.
+                prompts = typed.count('\n') + 1 - ('fault' in typed)
                 m.wait_until(lambda m: m.serial_log().count('\n> ') >= prompts, 20,
                              'the shell to answer {!r}'.format(typed))
+                if 'fault' in typed:
+                    m.wait_until(lambda m: 'The system is halted.' in m.screen_text(),
+                                 20, 'the panic report')
             path = os.path.join(out, picture + '.png')
             m.screendump(path)
             print(os.path.relpath(path, ROOT))

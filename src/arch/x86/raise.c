@@ -2,6 +2,7 @@
  * way on both widths. */
 #include "arch/x86/exceptions.h"
 #include "asm/interrupts.h"
+#include "config.h"
 
 /* Load an invalid selector into DS: a real general protection fault (in
  * 64-bit mode too: the selector is still checked). */
@@ -33,6 +34,13 @@ arch_raise_exception(int vector)
         break;
     case 13:
         load_bad_selector();
+        break;
+    case 14:
+        if (ARCH_UNMAPPED_ADDRESS) { /* with paging: a real page fault */
+            (void)*(volatile char *)ARCH_UNMAPPED_ADDRESS;
+            break;
+        }
+        x86_int(14);
         break;
     default:
         /* Also 4 and 5 on x86_64, whose instructions (into, bound) 64-bit
