@@ -7,6 +7,11 @@
 
 #include "boot/multiboot.h"
 
+/* The C entry point, which each architecture's entry.asm calls with the
+ * loader's magic and info (i686: EAX and EDX by -mregparm=3; x86_64: RDI
+ * and RSI). The normal kernel's is main.c's, a test kernel brings its own. */
+__attribute__((noreturn)) void kmain(uint32_t magic, const struct multiboot_info *info);
+
 /* Check that a Multiboot loader started us (magic; unless the
  * architecture's entry did, ARCH_ENTRY_CHECKS_MAGIC), paint the screen in
  * the background colour and initialise every enabled subsystem. Returns

@@ -18,9 +18,9 @@
 #define BOOT_MEMORY_RANGES 64
 
 struct boot_memory {
-    bool known;                  /* false: no memory map and no mem_upper */
-    struct range_set usable;     /* RAM from 1 MiB up, as the loader says */
-    struct range_set reserved;   /* to keep out; the gaps merged for room count */
+    bool known;                /* false: no memory map and no mem_upper */
+    struct range_set usable;   /* RAM from 1 MiB up, as the loader says */
+    struct range_set reserved; /* to keep out; the gaps merged for room count */
     struct range usable_table[BOOT_MEMORY_RANGES + 1];
     struct range reserved_table[BOOT_MEMORY_RANGES + 1];
 };

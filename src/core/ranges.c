@@ -6,7 +6,8 @@ void
 ranges_init(struct range_set *set, struct range *table, int capacity,
             enum range_overflow overflow)
 {
-    *set = (struct range_set){.ranges = table, .capacity = capacity, .overflow = overflow};
+    *set =
+        (struct range_set){.ranges = table, .capacity = capacity, .overflow = overflow};
 }
 
 /* Remove ranges[i]. */

@@ -82,8 +82,8 @@ usable_bytes(const struct multiboot_info *info)
     }
     uint64_t total = 0;
     for (int i = 0; i + 1 < n; i++) {
-        if (edges[i] >= 0x100000 && edges[i + 1] <= top &&
-            edges[i] < edges[i + 1] && usable_at(info, edges[i])) {
+        if (edges[i] >= 0x100000 && edges[i + 1] <= top && edges[i] < edges[i + 1] &&
+            usable_at(info, edges[i])) {
             total += edges[i + 1] - edges[i];
         }
     }

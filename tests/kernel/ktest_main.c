@@ -23,8 +23,6 @@
 #include "pc/reboot.h"
 #include "ktest.h"
 
-__attribute__((noreturn)) void kmain(uint32_t magic, const struct multiboot_info *info);
-
 /* The last word of the loader's command line (QEMU puts the kernel's file
  * name first), or "" when there is none. */
 static const char *

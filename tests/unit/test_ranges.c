@@ -80,7 +80,8 @@ test_random_against_a_bitmap(void **state)
     srand(7);
     for (int round = 0; round < 2000; round++) {
         unsigned char covered[256] = {0};
-        ranges_init(&set, big, 64, round % 2 ? RANGES_DROP_SMALLEST : RANGES_MERGE_CLOSEST);
+        ranges_init(&set, big, 64,
+                    round % 2 ? RANGES_DROP_SMALLEST : RANGES_MERGE_CLOSEST);
         int adds = 1 + rand() % 12;
         for (int k = 0; k < adds; k++) {
             uint64_t a = (uint64_t)(rand() % 256), b = (uint64_t)(rand() % 257);

@@ -42,7 +42,8 @@ void
 exception_title(char *buf, size_t size, unsigned vector, uint64_t error)
 {
     if (error == EXCEPTION_NO_ERROR) {
-        ksnprintf(buf, size, "CPU exception %u: %s, no error code", vector, names[vector]);
+        ksnprintf(buf, size, "CPU exception %u: %s, no error code", vector,
+                  names[vector]);
     } else {
         ksnprintf(buf, size, "CPU exception %u: %s, error code 0x%llx", vector,
                   names[vector], (unsigned long long)error);

@@ -1,5 +1,6 @@
-/* The names of the x86 CPU exceptions, which both widths report the same
- * way. Internal to arch/x86. */
+/* What the x86 code of both widths shares: the exception names and titles,
+ * and the symbols each width's stubs.asm gives C (the asm-C interface,
+ * declared once). Internal to arch/x86. */
 #ifndef ARCH_X86_EXCEPTIONS_H
 #define ARCH_X86_EXCEPTIONS_H
 
@@ -20,5 +21,9 @@ void desc_idt_unmap(int vector);
 
 /* Execute `int vector` (0-31): each width's stubs.asm. */
 void x86_int(uint32_t vector);
+
+/* Each vector's entry stub (0-47), from each width's stubs.asm: dd or dq
+ * entries, a pointer's width either way. */
+extern const uintptr_t irq_stub_table[48];
 
 #endif

@@ -1,5 +1,6 @@
 #include "arch/x86/i686/desc.h"
 
+#include "arch/x86/exceptions.h"
 #include "asm/interrupts.h"
 
 #include "core/string.h"
@@ -28,9 +29,6 @@ struct table_pointer {
     uint16_t limit;
     uint32_t base;
 } __attribute__((packed));
-
-/* stubs.asm: each vector's entry stub. */
-extern const uint32_t irq_stub_table[IDT_VECTORS];
 
 static struct gdt_entry gdt[5];
 static struct idt_entry idt[IDT_VECTORS];

@@ -29,5 +29,4 @@ void desc_init(void (*double_fault_task)(void));
 /* The state the CPU saved when it switched to the double-fault task. */
 const struct tss *desc_faulting_task(void);
 
-
 #endif

@@ -2,16 +2,17 @@
 
 #include <stdint.h>
 
+#include "arch/x86/exceptions.h"
 #include "asm/interrupts.h"
 
-#define IST_STACK          4096
-#define IST_DOUBLE_FAULT   1    /* the TSS's interrupt stack table, 1-7 */
-#define IST_NMI            2
-#define GATE_INTERRUPT     0x8E /* present, ring 0, 64-bit interrupt gate */
-#define GATE_PRESENT       0x80
-#define SEGMENT_CODE64     0x00209A0000000000ull /* present, ring 0, code, L */
-#define SEGMENT_DATA       0x0000920000000000ull /* present, ring 0, data, writable */
-#define ACCESS_TSS         0x89                  /* present, 64-bit available TSS */
+#define IST_STACK        4096
+#define IST_DOUBLE_FAULT 1 /* the TSS's interrupt stack table, 1-7 */
+#define IST_NMI          2
+#define GATE_INTERRUPT   0x8E /* present, ring 0, 64-bit interrupt gate */
+#define GATE_PRESENT     0x80
+#define SEGMENT_CODE64   0x00209A0000000000ull /* present, ring 0, code, L */
+#define SEGMENT_DATA     0x0000920000000000ull /* present, ring 0, data, writable */
+#define ACCESS_TSS       0x89                  /* present, 64-bit available TSS */
 
 /* The 64-bit task state segment (Intel SDM vol. 3, 8.7): only the stacks. */
 struct tss {
@@ -34,9 +35,6 @@ struct table_pointer {
     uint16_t limit;
     uint64_t base;
 } __attribute__((packed));
-
-/* stubs.asm: each vector's entry stub. */
-extern const uint64_t irq_stub_table[IDT_VECTORS];
 
 static uint64_t gdt[5];
 static struct idt_entry idt[IDT_VECTORS];

@@ -14,5 +14,4 @@
  * the stubs of stubs.asm for vectors 0-47. */
 void desc_init(void);
 
-
 #endif

@@ -17,9 +17,8 @@ arch_exception_report(const struct irq_frame *f, unsigned vector)
      * raw red screen without the console gets one line. */
     const char *sep = CONFIG_COLOR_CONSOLE ? "\n " : "; ";
     char title[96], cr2[32] = "";
-    exception_title(title, sizeof title, vector, f->error_code == FRAME_NO_ERROR
-                                                     ? EXCEPTION_NO_ERROR
-                                                     : f->error_code);
+    exception_title(title, sizeof title, vector,
+                    f->error_code == FRAME_NO_ERROR ? EXCEPTION_NO_ERROR : f->error_code);
     if (vector == VECTOR_PAGE_FAULT) {
         uint64_t address;
         __asm__ volatile("mov %%cr2, %0" : "=r"(address));

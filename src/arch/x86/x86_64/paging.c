@@ -67,7 +67,8 @@ paging_map_ram(uint64_t start, uint64_t end)
                 return gib * ONE_GIB > start ? gib * ONE_GIB : start;
             }
             if (!(boot_pdpt[gib] & PAGE_PRESENT)) {
-                boot_pdpt[gib] = gib * ONE_GIB | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE;
+                boot_pdpt[gib] =
+                    gib * ONE_GIB | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE;
             }
         }
         return end;

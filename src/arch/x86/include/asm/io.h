@@ -1,4 +1,4 @@
-/* Port I/O and CPU control: the only inline assembly in core. Port I/O is
+/* Port I/O and CPU control, for both x86 widths and the PC platform. Port I/O is
  * ordered with memory ("memory" clobber): a device may read or write what
  * the code around it prepared, as the PIC's EOI must come after the
  * handler's work. */

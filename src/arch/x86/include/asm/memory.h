@@ -9,7 +9,8 @@
  * and return where the reachable part from start ends (start when none
  * is). i686 runs without paging and reaches the first 4 GiB less its last
  * page (the heap's pool keeps 32-bit end addresses); x86_64 maps what lies
- * above the 4 GiB its entry mapped, in 2 MiB pages. */
+ * above the 4 GiB its entry mapped, in 1 GiB pages where the CPU has them,
+ * else in 2 MiB pages (up to 16 GiB more). */
 uint64_t paging_map_ram(uint64_t start, uint64_t end);
 
 #endif
