@@ -37,7 +37,7 @@ irq_reboot(void)
     core_debug_line("reboot: trying a triple fault");
     struct {
         uint16_t limit;
-        uint32_t base;
+        uintptr_t base; /* 32 or 64 bits, as lidt reads it */
     } __attribute__((packed)) empty = {0, 0};
     __asm__ volatile("lidt %0; int3" : : "m"(empty));
     core_halt();

@@ -2,7 +2,7 @@
 ; same frame (struct irq_frame in frame.h): the general registers (pusha),
 ; the vector, an error code, then what the CPU pushed (EIP, CS, EFLAGS).
 
-%include "config.inc"               ; GDT_KERNEL_CS, from src/meson.build
+%include "config.inc"               ; GDT_KERNEL_CS, from this folder's meson.build
 NO_ERROR    equ 0xFFFFFFFF          ; frame.h's FRAME_NO_ERROR
 
 section .text align=16
