@@ -18,9 +18,7 @@ boot_banner(const struct multiboot_info *info)
     console_set_color(TITLE_COLOR, CONFIG_BACKGROUND);
     kprintf("sluice %s\n", SLUICE_VERSION);
     console_set_color(CONFIG_FOREGROUND, CONFIG_BACKGROUND);
-    kprintf("gates: %ccolor-console %ckeyboard %cheap\n",
-            CONFIG_COLOR_CONSOLE ? '+' : '-', CONFIG_KEYBOARD ? '+' : '-',
-            CONFIG_HEAP ? '+' : '-');
+    kprintf("gates: %s\n", CONFIG_GATES);
     if (info->flags & MULTIBOOT_INFO_MEMORY) {
         kprintf("memory: %u KiB below 1 MiB, %u KiB above\n", info->mem_lower,
                 info->mem_upper);

@@ -26,11 +26,7 @@
 
 static struct vga_text screen;
 
-static const char *const color_names[16] = {
-    "black",     "blue",          "green",     "cyan",       "red",         "magenta",
-    "brown",     "light-grey",    "dark-grey", "light-blue", "light-green", "light-cyan",
-    "light-red", "light-magenta", "yellow",    "white",
-};
+static const char *const color_names[16] = {CONFIG_COLOR_NAMES}; /* src/meson.build */
 
 /* Write value to CRT controller register index. */
 static void

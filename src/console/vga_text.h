@@ -8,8 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VGA_COLS 80
-#define VGA_ROWS 25
+#include "pc/screen.h"
+
+#define VGA_COLS SCREEN_COLS
+#define VGA_ROWS SCREEN_ROWS
 #define VGA_TAB  8
 
 /* The 16 colours of the VGA text palette. */

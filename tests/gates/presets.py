@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""presets.py MESON NM SOURCE_ROOT CROSS [PRESET...]: every preset (or those
-named) sets up with its gates for the target of cross file CROSS, and a gate
+"""presets.py MESON NM SOURCE_ROOT CROSS NAME=GATES=BACKGROUND GATE...: the
+preset NAME (whose gates on are GATES, comma-separated, and whose background
+is BACKGROUND, as src/meson.build's table says; GATE... are all the gates)
+sets up with its gates for the target of cross file CROSS, and a gate
 flipped with `meson configure` wins over the preset and keeps winning.
 
 For each preset: `meson setup -Dpreset=NAME`, then each gate in turn set to
@@ -9,7 +11,7 @@ sluice.elf rebuilt (which regenerates the build first). After every step
 the summary (printed by the regeneration) says each gate's value and where
 it comes from, and the image says the same: a gate's entry point is in it
 exactly when the gate is on, and its size changes with every flip. Then
--Dheap=auto gives the preset's value back, and a regeneration on its own
+-DGATE=auto for the last gate gives the preset's value back, and a regeneration on its own
 (`meson setup --reconfigure`, as an edited meson.build makes one) keeps
 every value.
 """
@@ -19,9 +21,8 @@ import subprocess
 import sys
 import tempfile
 
-GATES = {'color-console': 'console_init', 'keyboard': 'irq_init', 'heap': 'heap_init'}
-PRESETS = {'full': (1, 1, 1), 'minimal': (0, 0, 0), 'blue': (0, 0, 0),
-           'console': (1, 0, 0), 'keyboard': (1, 1, 0)}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_symbols import SUBSYSTEMS  # noqa: E402  each gate's entry point
 
 
 class Failure(Exception):
@@ -50,52 +51,53 @@ def check(meson, nm, root, build, summary, preset, want, sources):
     symbols = set(line.split()[-1] for line in run([nm, '--defined-only', elf], root)
                   .splitlines() if line.strip())
     for gate, on in want.items():
-        if (GATES[gate] in symbols) != on:
+        entry = SUBSYSTEMS[gate]['entry']
+        if (entry in symbols) != on:
             raise Failure('{}: -D{} is {} but {} is {} the image'.format(
-                preset, gate, on, GATES[gate], 'in' if not on else 'not in'))
+                preset, gate, on, entry, 'in' if not on else 'not in'))
     return os.path.getsize(elf), sum(1 for _ in symbols)
 
 
 def main():
-    meson, nm, root, cross = sys.argv[1:5]
+    meson, nm, root, cross, described = sys.argv[1:6]
+    preset, gates_on, colour = described.split('=')
+    gates = sys.argv[6:]
+    values = [gate in gates_on.split(',') for gate in gates]
     failed = 0
-    for preset in sys.argv[5:] or PRESETS:
-        values = PRESETS[preset]
-        with tempfile.TemporaryDirectory() as tmp:
-            build = os.path.join(tmp, 'build')
-            try:
-                summary = run([meson, 'setup', build, '--cross-file', cross,
-                               '-Dpreset=' + preset], root)
-                want = dict(zip(GATES, map(bool, values)))
-                sources = {gate: 'preset ' + preset for gate in GATES}
-                if not re.search(r'^\s*preset\s*: {}$'.format(preset), summary, re.M):
-                    raise Failure('{}: the summary does not name the preset'.format(preset))
-                colour = 'blue' if preset == 'blue' else 'red'
-                if not re.search(r'^\s*background\s*: {} \(preset {}\)$'.format(
-                        colour, preset), summary, re.M):
-                    raise Failure('{}: the summary lacks the background {}'.format(
-                        preset, colour))
-                image = check(meson, nm, root, build, summary, preset, want, sources)
-                for gate in GATES:
-                    want[gate] = not want[gate]
-                    sources[gate] = '-D' + gate
-                    run([meson, 'configure', build,
-                         '-D{}={}'.format(gate, str(want[gate]).lower())], root)
-                    flipped = check(meson, nm, root, build, None, preset, want, sources)
-                    if flipped == image:
-                        raise Failure('{}: the image did not change with -D{}={}'.format(
-                            preset, gate, str(want[gate]).lower()))
-                    image = flipped
-                gate = 'heap'
-                want[gate], sources[gate] = bool(values[2]), 'preset ' + preset
-                run([meson, 'configure', build, '-Dheap=auto'], root)
-                summary = run([meson, 'setup', '--reconfigure', build], root)
-                check(meson, nm, root, build, summary, preset, want, sources)
-                print('ok: preset {} set up; every gate flipped and kept through '
-                      'regeneration; -Dheap=auto gives the preset\'s back'.format(preset))
-            except Failure as e:
-                print('FAIL: {}'.format(e))
-                failed += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        build = os.path.join(tmp, 'build')
+        try:
+            summary = run([meson, 'setup', build, '--cross-file', cross,
+                           '-Dpreset=' + preset], root)
+            want = dict(zip(gates, values))
+            sources = {gate: 'preset ' + preset for gate in gates}
+            if not re.search(r'^\s*preset\s*: {}$'.format(preset), summary, re.M):
+                raise Failure('{}: the summary does not name the preset'.format(preset))
+            if not re.search(r'^\s*background\s*: {} \(preset {}\)$'.format(
+                    colour, preset), summary, re.M):
+                raise Failure('{}: the summary lacks the background {}'.format(
+                    preset, colour))
+            image = check(meson, nm, root, build, summary, preset, want, sources)
+            for gate in gates:
+                want[gate] = not want[gate]
+                sources[gate] = '-D' + gate
+                run([meson, 'configure', build,
+                     '-D{}={}'.format(gate, str(want[gate]).lower())], root)
+                flipped = check(meson, nm, root, build, None, preset, want, sources)
+                if flipped == image:
+                    raise Failure('{}: the image did not change with -D{}={}'.format(
+                        preset, gate, str(want[gate]).lower()))
+                image = flipped
+            gate = gates[-1]
+            want[gate], sources[gate] = values[-1], 'preset ' + preset
+            run([meson, 'configure', build, '-D{}=auto'.format(gate)], root)
+            summary = run([meson, 'setup', '--reconfigure', build], root)
+            check(meson, nm, root, build, summary, preset, want, sources)
+            print('ok: preset {} set up; every gate flipped and kept through '
+                  'regeneration; -D{}=auto gives the preset\'s back'.format(preset, gate))
+        except Failure as e:
+            print('FAIL: {}'.format(e))
+            failed += 1
     return 1 if failed else 0
 
 
