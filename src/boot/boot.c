@@ -36,6 +36,7 @@ boot_start(uint32_t magic, const struct multiboot_info *info)
     if (CONFIG_BACKGROUND > 7) {
         core_screen_no_blink();
     }
+    irq_early_init(); /* from here on a CPU exception gets a report */
     core_screen_paint(SCREEN_ATTR(CONFIG_FOREGROUND, CONFIG_BACKGROUND), "");
     console_init();
     if (CONFIG_COLOR_CONSOLE) {

@@ -95,20 +95,17 @@ reserve_boot_data(struct boot_memory *mem, const struct multiboot_info *info)
     }
 }
 
-/* Keep of each usable range what the CPU reaches, mapping it where the
- * architecture pages (asm/memory.h): i686 stops at 4 GiB. */
+/* Add what the CPU reaches of the usable RAM in [start, end), mapping it
+ * where the architecture pages (asm/memory.h): i686 stops at 4 GiB. Clipped
+ * before it is added, so that a full set never keeps a range it cannot
+ * use over one it can. */
 static void
-keep_reachable(struct range_set *usable)
+add_usable(struct boot_memory *mem, uint64_t start, uint64_t end)
 {
-    int kept = 0;
-    for (int i = 0; i < usable->count; i++) {
-        struct range r = usable->ranges[i];
-        r.end = paging_map_ram(r.start, r.end);
-        if (r.end > r.start) {
-            usable->ranges[kept++] = r;
-        }
+    start = start < ONE_MIB ? ONE_MIB : start;
+    if (start < end) {
+        ranges_add(&mem->usable, start, paging_map_ram(start, end));
     }
-    usable->count = kept;
 }
 
 void
@@ -122,9 +119,8 @@ boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem)
     mem->known = info->flags & (MULTIBOOT_INFO_MMAP | MULTIBOOT_INFO_MEMORY);
     if (!(info->flags & MULTIBOOT_INFO_MMAP)) {
         if (info->flags & MULTIBOOT_INFO_MEMORY) {
-            ranges_add(&mem->usable, ONE_MIB, ONE_MIB + (uint64_t)info->mem_upper * 1024);
+            add_usable(mem, ONE_MIB, ONE_MIB + (uint64_t)info->mem_upper * 1024);
         }
-        keep_reachable(&mem->usable);
         return;
     }
     /* Whatever the map says is not available stays out, even where an
@@ -135,9 +131,8 @@ boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem)
         uint64_t top = e->len > UINT64_MAX - e->addr ? UINT64_MAX : e->addr + e->len;
         if (e->type != MULTIBOOT_MEMORY_AVAILABLE) {
             reserve(mem, e->addr, e->len);
-        } else if (top > ONE_MIB) {
-            ranges_add(&mem->usable, e->addr < ONE_MIB ? ONE_MIB : e->addr, top);
+        } else {
+            add_usable(mem, e->addr, top);
         }
     }
-    keep_reachable(&mem->usable);
 }

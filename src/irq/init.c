@@ -1,5 +1,5 @@
-/* The keyboard gate's start: the descriptor tables, the PIC, the keyboard
- * and (with the shell) COM1's keys, then interrupts on. */
+/* The keyboard gate's start: the descriptor tables first, then the PIC,
+ * the keyboard and (with the shell) COM1's keys, then interrupts on. */
 #include "asm/interrupts.h"
 #include "asm/io.h"
 #include "config.h"
@@ -9,9 +9,14 @@
 #include "pc/pic.h"
 
 void
-irq_init(void)
+irq_early_init(void)
 {
     arch_interrupts_init();
+}
+
+void
+irq_init(void)
+{
     pic_init();
     const char *problem = kbd_init();
     if (problem) {

@@ -12,8 +12,14 @@ typedef void (*irq_handler)(void);
 
 #if CONFIG_KEYBOARD
 
-/* Load the descriptor tables, remap and mask the PIC, start the keyboard
- * (and COM1's keys with the shell) and enable interrupts (init.c). */
+/* Load the descriptor tables, first thing: long mode may take no exception
+ * or NMI before its own IDT is loaded (Intel SDM vol. 3, 9.8.5.2), and any
+ * fault during the rest of the boot is reported (init.c). Interrupts stay
+ * off. */
+void irq_early_init(void);
+
+/* Remap and mask the PIC, start the keyboard (and COM1's keys with the
+ * shell) and enable interrupts (init.c). */
 void irq_init(void);
 
 /* Run the main loop: sleep in hlt, hand keys to the shell (or, without the
@@ -25,6 +31,11 @@ __attribute__((noreturn)) void irq_main_loop(void);
 int irq_register(int line, irq_handler handler);
 
 #else
+
+static inline void
+irq_early_init(void)
+{
+}
 
 static inline void
 irq_init(void)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""ktap_run.py IMAGE [--iso] [--memory 32M] [--append CMDLINE]: boot a test
+"""ktap_run.py IMAGE [--iso] [--memory 32M] [--cpu MODEL] [--append CMDLINE]: boot a test
 kernel (an ELF by QEMU -kernel, or with --iso an ISO by GRUB) and pass on the
 flat TAP it prints on the debug port.
 
@@ -22,14 +22,22 @@ def main():
     p.add_argument('image')
     p.add_argument('--iso', action='store_true')
     p.add_argument('--memory', default='32M')
+    p.add_argument('--cpu', help='a QEMU CPU model (default: QEMU\'s)')
     p.add_argument('--append')
     p.add_argument('--timeout', type=float, default=60)
     args = p.parse_args()
-    with Machine(args.image, iso=args.iso, memory=args.memory,
-                 cmdline=args.append) as m:
+    with Machine(args.image, iso=args.iso, memory=args.memory, cmdline=args.append,
+                 extra=['-cpu', args.cpu] if args.cpu else []) as m:
         status = m.wait_exit(args.timeout)
         log = m.debug_log()
-    sys.stdout.write(log if log.endswith('\n') or not log else log + '\n')
+    # What the kernel says on the debug port outside its tests (the paging
+    # line, say) passes as TAP comments, after the version line, which must
+    # come first.
+    tap = ('ok ', 'not ok ', '1..', '#', 'Bail out!')
+    lines = log.splitlines()
+    version = [line for line in lines if line.startswith('TAP version')]
+    for line in version[:1] + [line for line in lines if line not in version[:1]]:
+        print(line if line.startswith(tap) or line in version[:1] else '# ' + line)
     if status == EXIT_PASSED:
         return 0
     if status is None:

@@ -14,11 +14,12 @@ section .text align=16
 %rep 48
 isr_stub_ %+ v:
 %if HAS_ERROR(v)
-    ; A software `int v` pushes no error code. Tell the two apart by what
-    ; sits above the top word: a real error code has EIP above it, then
-    ; CS; `int` leaves EIP on top and CS right above it.
-    cmp dword [esp + 4], GDT_KERNEL_CS
-    jne .has_error
+    ; A software `int v` pushes no error code. Tell the two apart by the
+    ; third word: with an error code it is CS; without, EFLAGS, whose bit 1
+    ; is always set, so never our selector. Only CS's low 16 bits count:
+    ; some CPUs leave the rest of its slot as it was.
+    cmp word [esp + 8], GDT_KERNEL_CS
+    je .has_error
     push dword NO_ERROR
 .has_error:
 %else

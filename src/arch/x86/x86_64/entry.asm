@@ -20,7 +20,7 @@ LOW_GIBS      equ 4                 ; mapped here: VGA, the loader's data, us
 CR4_PAE       equ 1 << 5
 EFER          equ 0xC0000080
 EFER_LME      equ 1 << 8
-CR0_PE_PG     equ 1 << 0 | 1 << 31
+CR0_LONG_MODE equ 1 << 0 | 1 << 4 | 1 << 31 ; PE, ET, PG
 EFLAGS_ID     equ 1 << 21           ; writable exactly when CPUID exists
 CPUID_EXT     equ 0x80000000
 CPUID_EXT_1   equ 0x80000001
@@ -98,8 +98,10 @@ fail32:
 ; Before fail32's callers, so that their jumps to it are short.
 global _start
 _start:
-    cld                             ; Multiboot leaves the direction flag undefined
     mov esp, boot_stack_top
+    push 2                          ; EFLAGS as defined, whatever the loader left
+    popfd                           ; (Multiboot defines only VM and IF): DF, NT,
+                                    ; AC clear among them
     mov esi, no_multiboot
     cmp eax, BOOT_MAGIC
     jne fail32
@@ -149,21 +151,21 @@ _start:
 
     mov eax, boot_pml4
     mov cr3, eax
-    mov eax, cr4
-    or eax, CR4_PAE
-    mov cr4, eax
+    mov eax, CR4_PAE                ; PAE alone: a bit a loader left (LA57 would
+    mov cr4, eax                    ; mean 5-level tables) must not stay
     mov ecx, EFER
     rdmsr
     or eax, EFER_LME
     wrmsr
-    mov eax, cr0
-    or eax, CR0_PE_PG
-    mov cr0, eax                    ; long mode is active from here
+    mov eax, CR0_LONG_MODE          ; all of CR0 as we want it: caches on
+    mov cr0, eax                    ; (CD, NW clear); long mode is active from here
     lgdt [gdt64_pointer]
     jmp KERNEL_CS:long_mode
 
 bits 64
 long_mode:
+    mov esp, boot_stack_top         ; RSP's upper half is undefined after the
+                                    ; switch: a 32-bit write zero-extends
     mov eax, KERNEL_DS
     mov ds, ax
     mov es, ax

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "asm/memory.h"
+#include "pc/screen.h"
 
 #define PAGE_PRESENT   (1ull << 0)
 #define PAGE_WRITABLE  (1ull << 1)
@@ -60,6 +61,12 @@ has_1g_pages(void)
 uint64_t
 paging_map_ram(uint64_t start, uint64_t end)
 {
+    static bool said;
+    if (end > LOW_MAPPED && !said) {
+        said = true;
+        core_debug_line(has_1g_pages() ? "paging: RAM above 4 GiB in 1 GiB pages"
+                                       : "paging: RAM above 4 GiB in 2 MiB pages");
+    }
     if (end > LOW_MAPPED && has_1g_pages()) {
         uint64_t gib = (start < LOW_MAPPED ? LOW_MAPPED : start) / ONE_GIB;
         for (; gib * ONE_GIB < end; gib++) {

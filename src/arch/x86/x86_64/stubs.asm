@@ -16,11 +16,11 @@ section .text align=16
 %rep 48
 isr_stub_ %+ v:
 %if HAS_ERROR(v)
-    ; A software `int v` pushes no error code. Tell the two apart by what
-    ; sits above the top word: a real error code has RIP above it, then
-    ; CS; `int` leaves RIP on top and CS right above it.
-    cmp qword [rsp + 8], GDT_KERNEL_CS
-    jne .has_error
+    ; A software `int v` pushes no error code. Tell the two apart by the
+    ; third slot: with an error code it is CS; without, RFLAGS, whose bit 1
+    ; is always set, so never our selector. Only CS's low 16 bits count.
+    cmp word [rsp + 16], GDT_KERNEL_CS
+    je .has_error
     push qword NO_ERROR
 .has_error:
 %else
