@@ -3,12 +3,11 @@
 ; the vector, an error code, then what the CPU pushed (EIP, CS, EFLAGS).
 
 %include "config.inc"               ; GDT_KERNEL_CS, from this folder's meson.build
+%include "arch/x86/vectors.inc"     ; HAS_ERROR, RAISE_TABLE
 NO_ERROR    equ 0xFFFFFFFF          ; frame.h's FRAME_NO_ERROR
 
 section .text align=16
 
-; Vectors for which the CPU pushes an error code.
-%define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 %assign v 0
 %rep 48
@@ -58,12 +57,4 @@ x86_int:
     and eax, 31
     lea eax, [raise_table + eax * 4]
     jmp eax
-align 4
-raise_table:
-%assign v 0
-%rep 32
-    int v
-    ret
-    nop
-%assign v v + 1
-%endrep
+RAISE_TABLE

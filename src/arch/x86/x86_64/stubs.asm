@@ -3,14 +3,13 @@
 ; registers, the vector, an error code, then what the CPU pushed (RIP, CS,
 ; RFLAGS, RSP, SS: long mode always pushes the stack).
 
-%include "config.inc"               ; GDT_KERNEL_CS, from the meson.build files
+%include "config.inc"               ; GDT_KERNEL_CS, from this folder's meson.build
+%include "arch/x86/vectors.inc"     ; HAS_ERROR, RAISE_TABLE
 NO_ERROR    equ -1                  ; frame.h's FRAME_NO_ERROR, sign-extended
 
 bits 64
 section .text align=16
 
-; Vectors for which the CPU pushes an error code.
-%define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 %assign v 0
 %rep 48
@@ -91,12 +90,4 @@ x86_int:
     lea rax, [rel raise_table]
     lea rax, [rax + rdi * 4]
     jmp rax
-align 4
-raise_table:
-%assign v 0
-%rep 32
-    int v
-    ret
-    nop
-%assign v v + 1
-%endrep
+RAISE_TABLE
