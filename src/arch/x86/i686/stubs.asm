@@ -3,7 +3,7 @@
 ; the vector, an error code, then what the CPU pushed (EIP, CS, EFLAGS).
 
 %include "config.inc"               ; GDT_KERNEL_CS, from this folder's meson.build
-%include "arch/x86/vectors.inc"     ; HAS_ERROR, RAISE_TABLE
+%include "arch/x86/vectors.inc"     ; HAS_ERROR, STUB_TABLE, RAISE_TABLE
 NO_ERROR    equ 0xFFFFFFFF          ; frame.h's FRAME_NO_ERROR
 
 section .text align=16
@@ -40,17 +40,9 @@ isr_common:
     add esp, 8                      ; vector and error code
     iret
 
-section .rodata
-global irq_stub_table
-irq_stub_table:
-%assign v 0
-%rep 48
-    dd isr_stub_ %+ v
-%assign v v + 1
-%endrep
+STUB_TABLE dd
 
-; void x86_int(uint32_t vector): execute `int vector` (0-31) for the
-; shell's fault command. Each table entry is `int v; ret; nop`, 4 bytes.
+; void x86_int(uint32_t vector): see RAISE_TABLE (vectors.inc).
 section .text
 global x86_int
 x86_int:

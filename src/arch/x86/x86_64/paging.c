@@ -61,13 +61,17 @@ has_1g_pages(void)
 uint64_t
 paging_map_ram(uint64_t start, uint64_t end)
 {
-    static bool said;
-    if (end > LOW_MAPPED && !said) {
-        said = true;
-        core_debug_line(has_1g_pages() ? "paging: RAM above 4 GiB in 1 GiB pages"
-                                       : "paging: RAM above 4 GiB in 2 MiB pages");
+    static bool checked, big_pages; /* CPUID once, said once */
+    if (end <= LOW_MAPPED) {
+        return end; /* entry.asm mapped it */
     }
-    if (end > LOW_MAPPED && has_1g_pages()) {
+    if (!checked) {
+        checked = true;
+        big_pages = has_1g_pages();
+        core_debug_line(big_pages ? "paging: RAM above 4 GiB in 1 GiB pages"
+                                  : "paging: RAM above 4 GiB in 2 MiB pages");
+    }
+    if (big_pages) {
         uint64_t gib = (start < LOW_MAPPED ? LOW_MAPPED : start) / ONE_GIB;
         for (; gib * ONE_GIB < end; gib++) {
             if (gib >= ENTRIES) {

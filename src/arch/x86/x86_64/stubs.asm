@@ -4,7 +4,7 @@
 ; RFLAGS, RSP, SS: long mode always pushes the stack).
 
 %include "config.inc"               ; GDT_KERNEL_CS, from this folder's meson.build
-%include "arch/x86/vectors.inc"     ; HAS_ERROR, RAISE_TABLE
+%include "arch/x86/vectors.inc"     ; HAS_ERROR, STUB_TABLE, RAISE_TABLE
 NO_ERROR    equ -1                  ; frame.h's FRAME_NO_ERROR, sign-extended
 
 bits 64
@@ -72,17 +72,9 @@ isr_common:
     add rsp, 16                     ; vector and error code
     iretq
 
-section .rodata
-global irq_stub_table
-irq_stub_table:
-%assign v 0
-%rep 48
-    dq isr_stub_ %+ v
-%assign v v + 1
-%endrep
+STUB_TABLE dq
 
-; void x86_int(uint32_t vector): execute `int vector` (0-31) for the
-; shell's fault command. Each table entry is `int v; ret; nop`, 4 bytes.
+; void x86_int(uint32_t vector): see RAISE_TABLE (vectors.inc).
 section .text
 global x86_int
 x86_int:
