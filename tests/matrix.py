@@ -70,15 +70,22 @@ def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
     build = os.path.join(build_root, *name.split(':'))
     os.makedirs(os.path.dirname(build), exist_ok=True)
     result = {'name': name, 'size': None, 'passed': 0, 'failed': 0,
-              'failures': [], 'log': build + '.log'}
+              'failures': [], 'log': build + '.log', 'steps': {}, 'suites': {}}
     start = time.monotonic()
+
+    def timed(step, cmd, log):
+        begun = time.monotonic()
+        status = run(cmd, log)
+        result['steps'][step] = time.monotonic() - begun
+        return status
+
     with open(result['log'], 'w') as log:
         if os.path.exists(os.path.join(build, 'meson-private')):
             setup = ['meson', 'setup', '--reconfigure', build] + options
         else:
             setup = ['meson', 'setup', build, '--cross-file', cross] + options
         for step, cmd in (('setup', setup), ('build', ['meson', 'compile', '-C', build])):
-            if run(cmd, log) != 0:
+            if timed(step, cmd, log) != 0:
                 result['failed'] += 1
                 result['failures'].append(step)
                 result['seconds'] = time.monotonic() - start
@@ -87,9 +94,11 @@ def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
         testlog = os.path.join(build, 'meson-logs', 'testlog.json')
         if os.path.exists(testlog):
             os.remove(testlog)
-        run(['meson', 'test', '-C', build, '--no-rebuild', '--print-errorlogs',
-             '--num-processes', str(test_jobs)] +
-            ['--no-suite=' + suite for suite in skipped_suites], log)
+        # meson test builds what the chosen tests need and nothing more: the
+        # unit tests, which no image needs, are built only where they run.
+        timed('test', ['meson', 'test', '-C', build, '--print-errorlogs',
+                       '--num-processes', str(test_jobs)] +
+              ['--no-suite=' + suite for suite in skipped_suites], log)
     if not os.path.exists(testlog):
         result['failed'] += 1
         result['failures'].append('meson test')
@@ -97,6 +106,8 @@ def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
         with open(testlog) as f:
             for line in f:
                 t = json.loads(line)
+                suite = t['name'].split(' / ')[0].split(':')[-1]
+                result['suites'][suite] = result['suites'].get(suite, 0) + t['duration']
                 if t['result'] in ('OK', 'EXPECTEDFAIL'):
                     result['passed'] += 1
                 elif t['result'] != 'SKIP':
@@ -106,6 +117,25 @@ def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
     return result
 
 
+def breakdown(results):
+    """Where the time went, per target: the wall time of each step summed
+    over its configurations, and each suite's test time (tests of a
+    configuration run side by side, so these add up to more than the
+    test step's wall time)."""
+    rows = []
+    for target in TARGETS:
+        mine = [r for r in results if r['name'].startswith(target + ':')]
+        steps = {step: sum(r['steps'].get(step, 0) for r in mine)
+                 for step in ('setup', 'build', 'test')}
+        suites = {}
+        for r in mine:
+            for suite, seconds in r['suites'].items():
+                suites[suite] = suites.get(suite, 0) + seconds
+        rows.append({'target': target, 'steps': steps, 'suites': suites,
+                     'configurations': len(mine)})
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('build_root', nargs='?', default=os.path.join(ROOT, 'build-matrix'))
@@ -113,6 +143,7 @@ def main():
                    help='combinations built and tested at once (default 2)')
     p.add_argument('--only', metavar='NAME', help='run this configuration alone')
     p.add_argument('--list', action='store_true', help='print the configurations\' names')
+    p.add_argument('--json', metavar='FILE', help='also write the results and timings here')
     args = p.parse_args()
     configs = list(configurations())
     if args.list:
@@ -147,8 +178,20 @@ def main():
             print('\n'.join('    ' + line for line in tail.splitlines()))
     passed = sum(r['passed'] for r in results)
     failed = sum(r['failed'] for r in results)
-    print('\nmatrix of {} configurations in {:.1f}s'.format(
-        len(results), time.monotonic() - start))
+    wall = time.monotonic() - start
+    rows = breakdown(results)
+    print('\nseconds per target (steps summed over configurations; suites: '
+          'test time summed over tests)')
+    for row in rows:
+        print('  {}: setup {:.1f}, build {:.1f}, test {:.1f} ({})'.format(
+            row['target'], row['steps']['setup'], row['steps']['build'],
+            row['steps']['test'], ', '.join('{} {:.1f}'.format(suite, seconds)
+                                            for suite, seconds in sorted(row['suites'].items()))))
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump({'wall': wall, 'passed': passed, 'failed': failed,
+                       'configurations': results, 'targets': rows}, f, indent=1)
+    print('\nmatrix of {} configurations in {:.1f}s'.format(len(results), wall))
     print('{} passed, {} failed'.format(passed, failed))
     return 1 if failed else 0
 

@@ -74,7 +74,14 @@ class Machine:
                        .format(self.serial_socket_path, self.serial_path),
                        '-serial', 'chardev:com1'] if serial_socket
                       else ['-serial', 'file:' + self.serial_path])
+            # Guest RAM in a memfd: the host gives it pages as the guest
+            # touches them, 4 KiB at a time. Plain anonymous RAM is madvised
+            # for transparent huge pages, so that every first touch zeroes
+            # 2 MiB: a heap test that writes across 6 GiB then took 18 s of
+            # page zeroing instead of 0.3 s. The guest sees the same RAM.
             cmd = [elf.qemu_for(image), '-accel', 'tcg', '-m', memory,
+                   '-object', 'memory-backend-memfd,id=ram,size=' + memory,
+                   '-machine', 'memory-backend=ram',
                    '-display', 'none', '-no-reboot', '-nodefaults', '-vga', 'std',
                    '-debugcon', 'file:' + self.debug_path] + qmp + serial + [
                    '-device', 'isa-debug-exit,iobase={:#x},iosize=4'.format(

@@ -40,13 +40,15 @@ def check(meson, nm, root, build, summary, preset, want, sources):
     """Rebuild; the summary (what setup printed, or else the rebuild's
     regeneration) and the image agree with want (gate: on) and sources
     (gate: 'preset NAME' or '-DGATE')."""
-    summary = summary or run([meson, 'compile', '-C', build, 'sluice.elf'], root)
+    # The rebuild regenerates first after `meson configure`, and so prints
+    # the summary itself; after a setup, the setup printed it.
+    built = run([meson, 'compile', '-C', build, 'sluice.elf'], root)
+    summary = summary or built
     for gate, on in want.items():
         line = r'^\s*{}\s*: {} \({}\)$'.format(re.escape(gate), 'YES' if on else 'NO',
                                              re.escape(sources[gate]))
         if not re.search(line, summary, re.M):
             raise Failure('{}: the summary lacks {!r}:\n{}'.format(preset, line, summary))
-    run([meson, 'compile', '-C', build, 'sluice.elf'], root)
     elf = os.path.join(build, 'sluice.elf')
     symbols = set(line.split()[-1] for line in run([nm, '--defined-only', elf], root)
                   .splitlines() if line.strip())
