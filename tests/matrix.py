@@ -59,10 +59,15 @@ def configurations():
 
 
 def run(cmd, log):
+    """Run cmd with its output in log; returns (exit status, CPU seconds
+    that cmd and every process it waited for used, user and system)."""
     log.write('$ ' + ' '.join(cmd) + '\n')
     log.flush()
-    return subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL).returncode
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
@@ -70,12 +75,13 @@ def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
     build = os.path.join(build_root, *name.split(':'))
     os.makedirs(os.path.dirname(build), exist_ok=True)
     result = {'name': name, 'size': None, 'passed': 0, 'failed': 0,
-              'failures': [], 'log': build + '.log', 'steps': {}, 'suites': {}}
+              'failures': [], 'log': build + '.log', 'steps': {}, 'cpu': {},
+              'suites': {}}
     start = time.monotonic()
 
     def timed(step, cmd, log):
         begun = time.monotonic()
-        status = run(cmd, log)
+        status, result['cpu'][step] = run(cmd, log)
         result['steps'][step] = time.monotonic() - begun
         return status
 
@@ -127,11 +133,13 @@ def breakdown(results):
         mine = [r for r in results if r['name'].startswith(target + ':')]
         steps = {step: sum(r['steps'].get(step, 0) for r in mine)
                  for step in ('setup', 'build', 'test')}
+        cpu = {step: sum(r['cpu'].get(step, 0) for r in mine)
+               for step in ('setup', 'build', 'test')}
         suites = {}
         for r in mine:
             for suite, seconds in r['suites'].items():
                 suites[suite] = suites.get(suite, 0) + seconds
-        rows.append({'target': target, 'steps': steps, 'suites': suites,
+        rows.append({'target': target, 'steps': steps, 'cpu': cpu, 'suites': suites,
                      'configurations': len(mine)})
     return rows
 
@@ -155,9 +163,10 @@ def main():
             p.error('no configuration {!r}; --list names them'.format(args.only))
     os.makedirs(args.build_root, exist_ok=True)
     start = time.monotonic()
-    # The all-gates combinations, which alone run every suite, take longest
-    # by far: they start first.
-    longest_first = sorted(configs, key=lambda c: bool(c[3]))
+    # Longest first: the all-gates combinations, which alone run every
+    # suite, then by the number of gates on (each adds boot scenarios).
+    longest_first = sorted(configs, key=lambda c: (bool(c[3]), -sum(
+        o.endswith('=true') for o in c[2])))
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         done = dict(zip([c[0] for c in longest_first], pool.map(
             lambda c: build_and_test(*c, args.build_root, 2), longest_first)))
@@ -180,16 +189,20 @@ def main():
     failed = sum(r['failed'] for r in results)
     wall = time.monotonic() - start
     rows = breakdown(results)
-    print('\nseconds per target (steps summed over configurations; suites: '
-          'test time summed over tests)')
+    print('\nseconds per target, summed over its configurations: wall time and '
+          'CPU time (user + system, every process) of each step; each suite\'s '
+          'test time, summed over its tests')
     for row in rows:
-        print('  {}: setup {:.1f}, build {:.1f}, test {:.1f} ({})'.format(
-            row['target'], row['steps']['setup'], row['steps']['build'],
-            row['steps']['test'], ', '.join('{} {:.1f}'.format(suite, seconds)
-                                            for suite, seconds in sorted(row['suites'].items()))))
+        print('  {}: {}; suites: {}'.format(row['target'], ', '.join(
+            '{} {:.1f} (CPU {:.1f})'.format(step, row['steps'][step], row['cpu'][step])
+            for step in ('setup', 'build', 'test')), ', '.join(
+            '{} {:.1f}'.format(suite, seconds) for suite, seconds in sorted(row['suites'].items()))))
+    cpu = sum(sum(row['cpu'].values()) for row in rows)
+    print('  CPU time in all: {:.1f} s, at least {:.1f} s of wall time on {} cores'.format(
+        cpu, cpu / (os.cpu_count() or 1), os.cpu_count() or 1))
     if args.json:
         with open(args.json, 'w') as f:
-            json.dump({'wall': wall, 'passed': passed, 'failed': failed,
+            json.dump({'wall': wall, 'passed': passed, 'failed': failed, 'cpu': cpu,
                        'configurations': results, 'targets': rows}, f, indent=1)
     print('\nmatrix of {} configurations in {:.1f}s'.format(len(results), wall))
     print('{} passed, {} failed'.format(passed, failed))
