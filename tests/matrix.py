@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up, build and test every combination of the gates, on every target.
 
-    tests/matrix.py [--jobs N] [--only TARGET:NAME] [--list] [BUILD_ROOT]
+    tests/matrix.py [--jobs N] [--target TARGET | --only TARGET:NAME] [--list]
+                    [--json FILE] [BUILD_ROOT]
 
 Each target (i686, x86_64: a cross file each) times each of the 2^3
 combinations gets its own build directory under BUILD_ROOT (default
@@ -15,8 +16,11 @@ it; the boot and gates suites run everywhere. Prints a table
 (configuration, image size, tests passed and failed) and ends with a line
 "N passed, M failed" counting tests over the whole matrix. Exits 1 if
 anything failed, including a setup or a build. --only TARGET:NAME runs one
-configuration (as each job of .github/workflows/ci.yml does); --list prints
-the names.
+configuration (as each job of .github/workflows/ci.yml does), --target
+TARGET one target's nine; --list prints the names. Before the last line it
+prints where the time went, per target: each step's wall and CPU time
+(setup, build, test) and each suite's test time; --json FILE writes all of
+it for bench/run.
 """
 import argparse
 import concurrent.futures
@@ -131,6 +135,8 @@ def breakdown(results):
     rows = []
     for target in TARGETS:
         mine = [r for r in results if r['name'].startswith(target + ':')]
+        if not mine:
+            continue
         steps = {step: sum(r['steps'].get(step, 0) for r in mine)
                  for step in ('setup', 'build', 'test')}
         cpu = {step: sum(r['cpu'].get(step, 0) for r in mine)
@@ -150,17 +156,21 @@ def main():
     p.add_argument('--jobs', type=int, default=2,
                    help='combinations built and tested at once (default 2)')
     p.add_argument('--only', metavar='NAME', help='run this configuration alone')
+    p.add_argument('--target', choices=sorted(TARGETS),
+                   help='run only this target\'s configurations')
     p.add_argument('--list', action='store_true', help='print the configurations\' names')
     p.add_argument('--json', metavar='FILE', help='also write the results and timings here')
     args = p.parse_args()
     configs = list(configurations())
-    if args.list:
-        print('\n'.join(c[0] for c in configs))
-        return 0
+    if args.target:
+        configs = [c for c in configs if c[0].startswith(args.target + ':')]
     if args.only:
         configs = [c for c in configs if c[0] == args.only]
         if not configs:
             p.error('no configuration {!r}; --list names them'.format(args.only))
+    if args.list:
+        print('\n'.join(c[0] for c in configs))
+        return 0
     os.makedirs(args.build_root, exist_ok=True)
     start = time.monotonic()
     # Longest first: the all-gates combinations, which alone run every
