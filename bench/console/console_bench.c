@@ -2,7 +2,7 @@
  * bench/console.py measures under callgrind.
  *
  *   console_bench text     write LINES lines of 79 characters and '\n'
- *   console_bench floor    memmove the bytes those lines' scrolls move
+ *   console_bench core     memmove the bytes those lines' scrolls move
  *                          (with core's memmove, which scrolling uses)
  *   console_bench libc     the same with the C library's memmove
  * Only the function named in each mode is measured (--toggle-collect). */
@@ -27,7 +27,7 @@ measure_text(struct vga_text *t, const char *text, size_t n)
 }
 
 __attribute__((noinline)) void
-measure_floor(uint16_t *screen, long scrolls)
+measure_core(uint16_t *screen, long scrolls)
 {
     for (long i = 0; i < scrolls; i++) {
         core_memmove(screen, screen + VGA_COLS, (VGA_ROWS - 1) * VGA_COLS * 2);
@@ -56,8 +56,8 @@ main(int argc, char **argv)
         vga_text_init(&t, cells, VGA_LIGHT_GREY, VGA_BLUE);
         measure_text(&t, text, LINES * LINE);
         free(text);
-    } else if (strcmp(mode, "floor") == 0) {
-        measure_floor(cells, scrolls);
+    } else if (strcmp(mode, "core") == 0) {
+        measure_core(cells, scrolls);
     } else {
         measure_libc(cells, scrolls);
     }

@@ -18,14 +18,13 @@ vga_text_set_color(struct vga_text *t, enum vga_color fg, enum vga_color bg)
     t->bg = bg;
 }
 
-/* Fill count cells from first on with blanks in the current colours. */
+/* Fill count cells from first on with blanks in the current colours. The
+ * cells are only written, each once, so memset16 (a call the compiler cannot
+ * see into, -fno-builtin) may write them without volatile. */
 static void
 blank(struct vga_text *t, int first, int count)
 {
-    uint16_t space = vga_cell(' ', t->fg, t->bg);
-    for (int i = first; i < first + count; i++) {
-        t->cells[i] = space;
-    }
+    memset16((uint16_t *)(t->cells + first), vga_cell(' ', t->fg, t->bg), (size_t)count);
 }
 
 void
@@ -61,11 +60,39 @@ put(struct vga_text *t, uint8_t ch)
     t->cells[t->row * VGA_COLS + t->col++] = vga_cell(ch, t->fg, t->bg);
 }
 
+/* Put the glyphs from s on, as put() would one by one, and stop at end, at
+ * the end of the line, or at a byte below ' ' (all control characters are);
+ * returns where it stopped. Text is mostly runs of glyphs, so the console's
+ * cost per character is this loop's: one load, test and store each. */
+static const char *
+put_run(struct vga_text *t, const char *s, const char *end)
+{
+    if (t->col == VGA_COLS) {
+        newline(t);
+    }
+    uint16_t colours = vga_cell(0, t->fg, t->bg);
+    volatile uint16_t *cell = t->cells + t->row * VGA_COLS + t->col;
+    size_t room = (size_t)(VGA_COLS - t->col);
+    size_t n = (size_t)(end - s) < room ? (size_t)(end - s) : room;
+    size_t i = 0;
+    for (; i < n && (uint8_t)s[i] >= ' '; i++) {
+        cell[i] = colours | (uint8_t)s[i];
+    }
+    t->col += (int)i;
+    return s + i;
+}
+
 void
 vga_text_write(struct vga_text *t, const char *s, size_t n)
 {
-    for (; n; n--, s++) {
-        switch (*s) {
+    const char *end = s + n;
+    while (s < end) {
+        if ((uint8_t)*s >= ' ') { /* a run of glyphs, at most to the line's end */
+            s = put_run(t, s, end);
+            continue;
+        }
+        char ch = *s++;
+        switch (ch) {
         case '\n':
             newline(t);
             break;
@@ -86,7 +113,7 @@ vga_text_write(struct vga_text *t, const char *s, size_t n)
             }
             break;
         default:
-            put(t, (uint8_t)*s);
+            put(t, (uint8_t)ch); /* a control byte shown as its glyph */
         }
     }
 }

@@ -1,53 +1,31 @@
 #include "core/string.h"
 
-#include <stdint.h>
-
-/* A word that may alias any object, for copying four bytes at a time. */
-typedef uint32_t __attribute__((may_alias)) word;
-
-/* True when dst, src and n all allow whole-word copies. */
-static int
-word_aligned(const void *dst, const void *src, size_t n)
-{
-    return (((uintptr_t)dst | (uintptr_t)src | n) & (sizeof(word) - 1)) == 0;
-}
+/* The block copies and fills are the architecture's, its fastest way to
+ * move memory: each architecture's asm/string.h gives arch_copy_up,
+ * arch_copy_down, arch_fill and arch_fill16, with their contracts. */
+#include "asm/string.h"
 
 /* Fill n bytes at dst with (unsigned char)c; returns dst. */
 void *
 memset(void *dst, int c, size_t n)
 {
-    unsigned char *d = dst;
-    while (n--) {
-        *d++ = (unsigned char)c;
-    }
+    arch_fill(dst, (unsigned char)c, n);
     return dst;
 }
 
-/* Copy n bytes upwards from the first: right for dst below src even when
- * they overlap. Whole words when both are word-aligned (the console's rows). */
-static void
-copy_forward(void *dst, const void *src, size_t n)
+/* Fill count 16-bit units at dst with unit; returns dst. */
+void *
+memset16(uint16_t *dst, uint16_t unit, size_t count)
 {
-    if (word_aligned(dst, src, n)) {
-        word *d = dst;
-        const word *s = src;
-        for (n /= sizeof(word); n; n--) {
-            *d++ = *s++;
-        }
-        return;
-    }
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    while (n--) {
-        *d++ = *s++;
-    }
+    arch_fill16(dst, unit, count);
+    return dst;
 }
 
 /* Copy n bytes from src to dst, which must not overlap; returns dst. */
 void *
 memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-    copy_forward(dst, src, n);
+    arch_copy_up(dst, src, n);
     return dst;
 }
 
@@ -55,20 +33,12 @@ memcpy(void *restrict dst, const void *restrict src, size_t n)
 void *
 memmove(void *dst, const void *src, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if ((uintptr_t)d - (uintptr_t)s >= n) {
-        copy_forward(dst, src, n); /* dst below src, or no overlap */
-        return dst;
-    }
-    if (word_aligned(dst, src, n)) {
-        for (n /= sizeof(word); n; n--) {
-            ((word *)dst)[n - 1] = ((const word *)src)[n - 1];
-        }
-        return dst;
-    }
-    while (n--) {
-        d[n] = s[n];
+    /* Upwards unless dst lies inside [src, src + n): there an upward copy
+     * would overwrite src's top before reading it, so the top goes first. */
+    if ((uintptr_t)dst - (uintptr_t)src >= n) {
+        arch_copy_up(dst, src, n);
+    } else {
+        arch_copy_down(dst, src, n);
     }
     return dst;
 }

@@ -214,6 +214,124 @@ test_clear(void **state)
     assert_int_equal(t.col, 0);
 }
 
+/* The console as it was written before the run loop: one character at a
+ * time, each through put(). vga_text_write must leave the same cells and
+ * cursor for any bytes, however they are split into calls. */
+struct model {
+    uint16_t cells[VGA_COLS * VGA_ROWS];
+    int row, col;
+};
+
+static void
+model_newline(struct model *m, uint16_t blank)
+{
+    m->col = 0;
+    if (m->row < VGA_ROWS - 1) {
+        m->row++;
+        return;
+    }
+    for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++) {
+        m->cells[i] = m->cells[i + VGA_COLS];
+    }
+    for (int i = (VGA_ROWS - 1) * VGA_COLS; i < VGA_ROWS * VGA_COLS; i++) {
+        m->cells[i] = blank;
+    }
+}
+
+static void
+model_put(struct model *m, uint8_t ch, uint16_t colours)
+{
+    if (m->col == VGA_COLS) {
+        model_newline(m, colours | ' ');
+    }
+    m->cells[m->row * VGA_COLS + m->col++] = colours | ch;
+}
+
+static void
+model_write(struct model *m, const char *s, size_t n, uint16_t colours)
+{
+    for (; n; n--, s++) {
+        switch (*s) {
+        case '\n':
+            model_newline(m, colours | ' ');
+            break;
+        case '\r':
+            m->col = 0;
+            break;
+        case '\t':
+            do {
+                model_put(m, ' ', colours);
+            } while (m->col % VGA_TAB);
+            break;
+        case '\b':
+            if (m->col > 0) {
+                m->col--;
+            } else if (m->row > 0) {
+                m->row--;
+                m->col = VGA_COLS - 1;
+            }
+            break;
+        default:
+            model_put(m, (uint8_t)*s, colours);
+        }
+    }
+}
+
+/* The next of a fixed pseudo-random sequence, 15 bits. */
+static unsigned
+random_next(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 16 & 0x7FFF;
+}
+
+/* A byte the console must get right: mostly glyphs, and every kind of
+ * byte below ' ' and above '~', often enough to meet each other. */
+static char
+random_byte(unsigned *seed)
+{
+    unsigned r = random_next(seed);
+    switch (r % 16) {
+    case 0:
+        return '\n';
+    case 1:
+        return "\r\t\b"[r / 16 % 3];
+    case 2:
+        return (char)(r / 16 % 32); /* any control byte, shown or acted on */
+    case 3:
+        return (char)(0x7F + r / 16 % 129); /* DEL and the upper half */
+    default:
+        return (char)(' ' + r / 16 % 95);
+    }
+}
+
+static void
+test_same_as_one_by_one(void **state)
+{
+    (void)state;
+    static struct model m;
+    static char text[4096];
+    unsigned seed = 14;
+    for (size_t i = 0; i < VGA_COLS * VGA_ROWS; i++) {
+        m.cells[i] = cells[i];
+    }
+    m.row = m.col = 0;
+    for (int round = 0; round < 2000; round++) {
+        size_t n = random_next(&seed) % (round % 10 == 0 ? sizeof text : 200);
+        for (size_t i = 0; i < n; i++) {
+            text[i] = random_byte(&seed);
+        }
+        enum vga_color fg = (enum vga_color)(seed >> 4 & 15),
+                       bg = (enum vga_color)(seed >> 9 & 7);
+        vga_text_set_color(&t, fg, bg);
+        vga_text_write(&t, text, n);
+        model_write(&m, text, n, vga_cell(0, fg, bg));
+        assert_memory_equal(cells, m.cells, sizeof cells);
+        assert_int_equal(t.row, m.row);
+        assert_int_equal(t.col, m.col);
+    }
+}
+
 int
 main(void)
 {
@@ -227,6 +345,7 @@ main(void)
         cmocka_unit_test_setup(test_scrolling_keeps_last_lines, setup),
         cmocka_unit_test_setup(test_wrap_on_bottom_row_scrolls, setup),
         cmocka_unit_test_setup(test_clear, setup),
+        cmocka_unit_test_setup(test_same_as_one_by_one, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
