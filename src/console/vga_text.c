@@ -74,12 +74,16 @@ put_run(struct vga_text *t, const char *s, const char *end)
     volatile uint16_t *cell = t->cells + t->row * VGA_COLS + t->col;
     size_t room = (size_t)(VGA_COLS - t->col);
     size_t n = (size_t)(end - s) < room ? (size_t)(end - s) : room;
-    size_t i = 0;
-    for (; i < n && (uint8_t)s[i] >= ' '; i++) {
-        cell[i] = colours | (uint8_t)s[i];
+    /* Indexed from the run's end by i = -n .. -1: the index is also the
+     * loop's count, one instruction less a character than counting up. */
+    const uint8_t *from = (const uint8_t *)s + n;
+    volatile uint16_t *to = cell + n;
+    ptrdiff_t i = -(ptrdiff_t)n;
+    for (; i < 0 && from[i] >= ' '; i++) {
+        to[i] = colours | from[i];
     }
-    t->col += (int)i;
-    return s + i;
+    t->col += (int)(n + (size_t)i);
+    return (const char *)from + i;
 }
 
 void
