@@ -11,6 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Always inlined: a few instructions each, they belong in the function
+ * that calls them (clang -Os would otherwise keep arch_copy_up apart, a
+ * symbol of no gate's in every image). */
+#define ARCH_STRING_INLINE static inline __attribute__((always_inline))
+
 /* The mnemonic suffix of a machine word: movsl/stosl, movsq/stosq. */
 #ifdef __x86_64__
 #define ASM_WORD "q"
@@ -20,7 +25,7 @@
 
 /* Copy n bytes from src to dst, lowest address first: right for any dst
  * below src, overlapping or not. Words first, then the n % word bytes. */
-static inline void
+ARCH_STRING_INLINE void
 arch_copy_up(void *dst, const void *src, size_t n)
 {
     size_t words = n / sizeof(long), bytes = n % sizeof(long);
@@ -35,7 +40,7 @@ arch_copy_up(void *dst, const void *src, size_t n)
  * flag set for the copy): right for any dst above src. The top n % word
  * bytes first, then the words below them, each read before it is written.
  * Addresses as integers: they step below dst and src on the way. */
-static inline void
+ARCH_STRING_INLINE void
 arch_copy_down(void *dst, const void *src, size_t n)
 {
     size_t words = n / sizeof(long), bytes = n % sizeof(long);
@@ -54,7 +59,7 @@ arch_copy_down(void *dst, const void *src, size_t n)
 }
 
 /* Set n bytes at dst to byte: words of it, then the n % word bytes. */
-static inline void
+ARCH_STRING_INLINE void
 arch_fill(void *dst, unsigned char byte, size_t n)
 {
     unsigned long pattern = byte * (~0UL / 0xFF); /* byte in every byte */
@@ -67,7 +72,7 @@ arch_fill(void *dst, unsigned char byte, size_t n)
 }
 
 /* Set count 16-bit units at dst to unit: words of them, then the rest. */
-static inline void
+ARCH_STRING_INLINE void
 arch_fill16(uint16_t *dst, uint16_t unit, size_t count)
 {
     unsigned long pattern = unit * (~0UL / 0xFFFF); /* unit in every half-word */
