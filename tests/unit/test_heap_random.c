@@ -1,4 +1,4 @@
-/* A randomised differential test of the TLSF pool: a million mixed
+/* A randomised differential test of the pool: a million mixed
  * operations (alloc, aligned alloc, calloc, realloc, free) against
  * heap_model, which checks after every step that the touched block is
  * aligned, intact and overlaps no other live block, and that the pool's
@@ -47,7 +47,9 @@ next(void)
     return seed;
 }
 
-/* Sizes skewed small: mostly 1-256 bytes, some to 8 KiB, a few to 64 KiB. */
+/* Sizes skewed small: nearly half 0-64 bytes (slots of the small-object
+ * spans, or TLSF blocks when no span fits), as many 1-256, some to 8 KiB,
+ * a few to 64 KiB. */
 static size_t
 random_size(void)
 {
@@ -59,8 +61,15 @@ random_size(void)
     case 2:
     case 3:
         return (size_t)(r >> 8) % 8192 + 1;
-    default:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
         return (size_t)(r >> 8) % 256 + 1;
+    default:
+        return (size_t)(r >> 8) % (HEAP_SMALL_MAX + 1);
     }
 }
 
