@@ -464,7 +464,9 @@ span_new(struct heap_pool *pool, struct heap_small_class *c)
         return NULL;
     }
     struct heap_span *s = payload(b);
-    memset(s->used, 0, sizeof s->used);
+    for (size_t i = 0; i < sizeof s->used / sizeof s->used[0]; i++) {
+        s->used[i] = 0;
+    }
     s->canary = span_canary(s);
     s->next = s->prev = NULL;
     s->free = NULL;
@@ -493,15 +495,12 @@ span_release(struct heap_pool *pool, struct heap_small_class *c, struct heap_spa
     release(pool, block_of(s));
 }
 
-/* A slot for size bytes (at most HEAP_SMALL_MAX) however it can be had:
- * from the first span on the class's list (a full one leaves the list
- * here; only the first gives slots, so the next has room), else from a new
- * span; NULL when no span fits. Panics if the free slot it takes has a
- * damaged canary. */
-static inline __attribute__((always_inline)) void *
-small_alloc(struct heap_pool *pool, size_t size)
+/* Take the first span off c's list if it is full. Only the first span
+ * gives slots, and a span goes to the front only after this, so every
+ * other span on the list has room. */
+static void
+unlist_if_full(struct heap_small_class *c)
 {
-    struct heap_small_class *c = &pool->small[size ? (size - 1) / HEAP_ALIGN : 0];
     struct heap_span *s = c->partial;
     if (s && !span_has_room(s)) {
         s->listed = false;
@@ -509,8 +508,19 @@ small_alloc(struct heap_pool *pool, size_t size)
         if (s->next) {
             s->next->prev = NULL;
         }
-        s = c->partial;
     }
+}
+
+/* A slot for size bytes (at most HEAP_SMALL_MAX) however it can be had:
+ * from the first span on the class's list that has room, else from a new
+ * span; NULL when no span fits. Panics if the free slot it takes has a
+ * damaged canary. */
+static inline __attribute__((always_inline)) void *
+small_alloc(struct heap_pool *pool, size_t size)
+{
+    struct heap_small_class *c = &pool->small[size ? (size - 1) / HEAP_ALIGN : 0];
+    unlist_if_full(c);
+    struct heap_span *s = c->partial;
     if (!s && !(s = span_new(pool, c))) {
         return NULL;
     }
@@ -625,6 +635,7 @@ span_changed(struct heap_pool *pool, struct heap_span *s)
 {
     struct heap_small_class *c = s->size_class;
     if (!s->listed) {
+        unlist_if_full(c);
         s->listed = true;
         s->prev = NULL;
         s->next = c->partial;

@@ -434,6 +434,46 @@ test_small_slots(void **state)
     assert_pristine();
 }
 
+/* A full span that gets a slot back goes to the front of its class's list,
+ * ahead of another full one: the allocations after it must not take a
+ * slot past the end of that one. */
+static void
+test_small_full_spans(void **state)
+{
+    (void)state;
+    enum {
+        MAX = 1000
+    };
+    static char *ps[MAX];
+    int n = 0, per_span = 0;
+    /* Two spans of 64-byte slots, both full. */
+    while (n < MAX && (per_span == 0 || n < 2 * per_span)) {
+        ps[n] = heap_pool_alloc(&pool, 64);
+        assert_non_null(ps[n]);
+        uintptr_t span = (uintptr_t)ps[n] & ~(uintptr_t)(HEAP_SPAN - 1);
+        if (!per_span && span != ((uintptr_t)ps[0] & ~(uintptr_t)(HEAP_SPAN - 1))) {
+            per_span = n;
+        }
+        n++;
+    }
+    assert_true(per_span > 0 && n == 2 * per_span);
+    heap_pool_free(&pool, ps[0]); /* the first span back to the front */
+    ps[0] = heap_pool_alloc(&pool, 64);
+    for (int i = 0; i < 4; i++) {
+        ps[n] = heap_pool_alloc(&pool, 64);
+        assert_non_null(ps[n]);
+        assert_true((uintptr_t)ps[n] % HEAP_SPAN + 64 <= HEAP_SPAN);
+        for (int k = 0; k < n; k++) {
+            assert_ptr_not_equal(ps[k], ps[n]);
+        }
+        n++;
+    }
+    for (int k = 0; k < n; k++) {
+        heap_pool_free(&pool, ps[k]);
+    }
+    assert_pristine();
+}
+
 /* Realloc of a slot: within its class in place, past it to a new home,
  * contents kept. */
 static void
@@ -539,6 +579,7 @@ main(void)
         cmocka_unit_test_setup(test_region_end_is_invalid, setup),
         cmocka_unit_test_setup(test_overflow_detected, setup),
         cmocka_unit_test_setup(test_small_slots, setup),
+        cmocka_unit_test_setup(test_small_full_spans, setup),
         cmocka_unit_test_setup(test_small_realloc, setup),
         cmocka_unit_test_setup(test_small_invalid_pointers, setup),
         cmocka_unit_test_setup(test_small_overflow_detected, setup),
