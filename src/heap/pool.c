@@ -31,12 +31,12 @@ struct heap_block {
  * finds it. */
 struct heap_span {
     uintptr_t canary;              /* SPAN_CANARY ^ its address; 0 once given back */
-    struct heap_span *next, *prev; /* its class's list, while listed */
+    struct heap_span *next, *prev; /* its class's partial or empty list */
     struct heap_slot *free;        /* freed slots, the last freed first */
     uintptr_t fresh;               /* slots from here on were never handed out */
     struct heap_small_class *size_class;
     uint32_t size, live; /* slot bytes; slots allocated */
-    uint32_t listed;     /* on its class's list: not known to be full */
+    uint32_t listed;     /* on its class's partial list: not known to be full */
     uint32_t used[HEAP_SPAN / HEAP_ALIGN / 32]; /* bit g: an allocated slot starts
                                                    at the span + 16 * g */
 };
@@ -454,8 +454,34 @@ slot_taken(struct heap_small_class *c, struct heap_span *s, struct heap_slot *sl
     return slot;
 }
 
-/* A new span for class c, the only one on c's list (which must be empty),
- * or NULL when no block fits one. */
+/* Put span s at the front of the list *head. */
+static void
+span_push(struct heap_span **head, struct heap_span *s)
+{
+    s->prev = NULL;
+    s->next = *head;
+    if (*head) {
+        (*head)->prev = s;
+    }
+    *head = s;
+}
+
+/* Take span s off the list *head. */
+static void
+span_unlink(struct heap_span **head, struct heap_span *s)
+{
+    if (s->prev) {
+        s->prev->next = s->next;
+    } else {
+        *head = s->next;
+    }
+    if (s->next) {
+        s->next->prev = s->prev;
+    }
+}
+
+/* A new span for class c, the only one on c's partial list (which must be
+ * empty), or NULL when no block fits one. */
 static struct heap_span *
 span_new(struct heap_pool *pool, struct heap_small_class *c)
 {
@@ -475,28 +501,20 @@ span_new(struct heap_pool *pool, struct heap_small_class *c)
     s->size = (uint32_t)(c - pool->small + 1) * HEAP_ALIGN;
     s->live = 0;
     s->listed = true;
-    c->partial = s;
+    span_push(&c->partial, s);
     return s;
 }
 
-/* Give span s of class c, no slot of it allocated, back to TLSF. */
+/* Give span s, on no list and with no slot allocated, back to TLSF. */
 static void
-span_release(struct heap_pool *pool, struct heap_small_class *c, struct heap_span *s)
+span_release(struct heap_pool *pool, struct heap_span *s)
 {
-    if (s->listed && s->prev) {
-        s->prev->next = s->next;
-    } else if (s->listed) {
-        c->partial = s->next;
-    }
-    if (s->listed && s->next) {
-        s->next->prev = s->prev;
-    }
     s->canary = 0; /* no pointer into this memory may find a span here again */
     release(pool, block_of(s));
 }
 
-/* Take the first span off c's list if it is full. Only the first span
- * gives slots, and a span goes to the front only after this, so every
+/* Take the first span off c's partial list if it is full. Only the first
+ * span gives slots, and a span goes to the front only after this, so every
  * other span on the list has room. */
 static void
 unlist_if_full(struct heap_small_class *c)
@@ -504,23 +522,27 @@ unlist_if_full(struct heap_small_class *c)
     struct heap_span *s = c->partial;
     if (s && !span_has_room(s)) {
         s->listed = false;
-        c->partial = s->next;
-        if (s->next) {
-            s->next->prev = NULL;
-        }
+        span_unlink(&c->partial, s);
     }
 }
 
 /* A slot for size bytes (at most HEAP_SMALL_MAX) however it can be had:
- * from the first span on the class's list that has room, else from a new
- * span; NULL when no span fits. Panics if the free slot it takes has a
- * damaged canary. */
+ * from the first span on the class's partial list that has room, else
+ * from an empty span kept for reuse, else from a new span; NULL when no
+ * span fits. Panics if the free slot it takes has a damaged canary. */
 static inline __attribute__((always_inline)) void *
 small_alloc(struct heap_pool *pool, size_t size)
 {
     struct heap_small_class *c = &pool->small[size ? (size - 1) / HEAP_ALIGN : 0];
     unlist_if_full(c);
     struct heap_span *s = c->partial;
+    if (!s && c->empty) {
+        s = c->empty;
+        span_unlink(&c->empty, s);
+        c->empty_count--;
+        s->listed = true;
+        span_push(&c->partial, s);
+    }
     if (!s && !(s = span_new(pool, c))) {
         return NULL;
     }
@@ -627,9 +649,9 @@ live_block(const struct heap_pool *pool, void *p)
     return b;
 }
 
-/* Span s just got a free slot while off its class's list, or lost its last
- * allocated slot: back onto the list; kept as its class's empty span, or
- * given back when the class keeps one already. */
+/* Span s just got a free slot while off its class's partial list, or lost
+ * its last allocated slot: back onto the partial list; when empty, onto
+ * the empty list, or back to TLSF when that holds HEAP_EMPTY_SPANS. */
 __attribute__((noinline)) static void
 span_changed(struct heap_pool *pool, struct heap_span *s)
 {
@@ -637,33 +659,26 @@ span_changed(struct heap_pool *pool, struct heap_span *s)
     if (!s->listed) {
         unlist_if_full(c);
         s->listed = true;
-        s->prev = NULL;
-        s->next = c->partial;
-        if (c->partial) {
-            c->partial->prev = s;
-        }
-        c->partial = s;
+        span_push(&c->partial, s);
     }
     if (s->live == 0) {
-        /* c->empty may have slots allocated since: then s takes its place. */
-        if (c->empty && c->empty != s && c->empty->live == 0) {
-            span_release(pool, c, s);
+        s->listed = false;
+        span_unlink(&c->partial, s);
+        if (c->empty_count < HEAP_EMPTY_SPANS) {
+            span_push(&c->empty, s);
+            c->empty_count++;
         } else {
-            c->empty = s;
+            span_release(pool, s);
         }
     }
 }
 
-/* heap_pool_free past its fast path: NULL, a TLSF block, or misuse. */
+/* heap_pool_free of p, in no span: NULL or a TLSF block. */
 __attribute__((noinline)) static void
-free_slow(struct heap_pool *pool, void *p)
+free_block(struct heap_pool *pool, void *p)
 {
     if (!p) {
         return;
-    }
-    struct heap_span *s = span_holding(pool, p);
-    if (s) {
-        slot_misuse(s, p); /* the fast path found no allocated slot there */
     }
     struct heap_block *b = live_block(pool, p);
     pool->used -= HEADER + block_size(b);
@@ -676,22 +691,86 @@ heap_pool_free(struct heap_pool *pool, void *p)
 {
     /* The fast path: an allocated slot onto its span's free list. */
     struct heap_span *s = span_holding(pool, p);
-    if (s) {
-        uint32_t *word, bit = slot_bit(s, p, &word);
-        if (*word & bit) {
-            *word &= ~bit;
-            struct heap_slot *slot = p;
-            slot->canary = slot_canary(slot);
-            slot->next = s->free;
-            s->free = slot;
-            s->size_class->live--;
-            if (--s->live == 0 || !s->listed) {
-                span_changed(pool, s);
-            }
-            return;
+    if (!s) {
+        free_block(pool, p);
+        return;
+    }
+    uint32_t *word, bit = slot_bit(s, p, &word);
+    if (!(*word & bit)) {
+        slot_misuse(s, p);
+    }
+    *word &= ~bit;
+    struct heap_slot *slot = p;
+    slot->canary = slot_canary(slot);
+    slot->next = s->free;
+    s->free = slot;
+    s->size_class->live--;
+    if (--s->live == 0 || !s->listed) {
+        span_changed(pool, s);
+    }
+}
+
+/* Grow the allocated block b to want bytes (a multiple of 16) into the free
+ * block after it, which holds enough. When what is left of that block
+ * stays in its size class, the rest takes its place on its list, with no
+ * list or bitmap to change. */
+static void
+grow_in_place(struct heap_pool *pool, struct heap_block *b, struct heap_block *after,
+              size_t want)
+{
+    size_t have = block_size(b), room = have + HEADER + block_size(after);
+    struct heap_block *next = next_phys(after);
+    int fl, sl;
+    mapping(room - want - HEADER, &fl, &sl);
+    if (room >= want + HEADER + MIN_PAYLOAD &&
+        (uintptr_t)(fl * HEAP_SL_COUNT + sl) == after->list) {
+        /* The rest's header may overwrite after's: read after first. */
+        struct heap_block *next_free = after->next_free, *prev_free = after->prev_free;
+        set_size(b, want, false);
+        struct heap_block *rest = next_phys(b);
+        set_header(rest, b, room - want - HEADER, true);
+        rest->list = (uintptr_t)(fl * HEAP_SL_COUNT + sl);
+        rest->next_free = next_free;
+        rest->prev_free = prev_free;
+        if (prev_free) {
+            prev_free->next_free = rest;
+        } else {
+            pool->lists[fl][sl] = rest;
+        }
+        if (next_free) {
+            next_free->prev_free = rest;
+        }
+        next->prev_phys = rest;
+        pool->used += want - have;
+        return;
+    }
+    remove_free(pool, after);
+    set_size(b, room, false);
+    next->prev_phys = b;
+    pool->used += room - have;
+    pool->used -= trim(pool, b, want, false); /* next is not free: after was */
+}
+
+/* size bytes for a realloc that cannot grow in place: the first block of
+ * the largest size class's list when it fits, where the block has the most
+ * room to grow in place next time; else as heap_pool_alloc finds them. */
+static void *
+alloc_to_grow(struct heap_pool *pool, size_t size)
+{
+    size_t want = payload_size(size);
+    if (want > HEAP_SMALL_MAX && pool->fl_bitmap) {
+        int fl = 31 - __builtin_clz(pool->fl_bitmap);
+        int sl = 31 - __builtin_clz(pool->sl_bitmap[fl]);
+        struct heap_block *b = pool->lists[fl][sl];
+        if (block_size(b) >= want && b->canary == canary_of(b) && is_free(b)) {
+            pop_head(pool, fl, sl);
+            trim(pool, b, want, false); /* a free block has no free neighbour */
+            pool->used += HEADER + block_size(b);
+            pool->live++;
+            return payload(b);
         }
     }
-    free_slow(pool, p);
+    return heap_pool_alloc(pool, size);
 }
 
 void *
@@ -713,7 +792,7 @@ heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
         if (size <= s->size) {
             return p;
         }
-        void *q = heap_pool_alloc(pool, size);
+        void *q = alloc_to_grow(pool, size);
         if (q) {
             memcpy(q, p, s->size);
             heap_pool_free(pool, p);
@@ -729,18 +808,14 @@ heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
     check_neighbour(after, b);
     size_t have = block_size(b);
     if (want > have && is_free(after) && have + HEADER + block_size(after) >= want) {
-        remove_free(pool, after);
-        pool->used += HEADER + block_size(after);
-        set_size(b, have + HEADER + block_size(after), false);
-        struct heap_block *next = next_phys(b);
-        next->prev_phys = b;
-        have = block_size(b);
+        grow_in_place(pool, b, after, want);
+        return p;
     }
     if (want <= have) {
         pool->used -= trim(pool, b, want, true);
         return p;
     }
-    void *q = heap_pool_alloc(pool, size);
+    void *q = alloc_to_grow(pool, size);
     if (q) {
         memcpy(q, p, have);
         heap_pool_free(pool, p);
@@ -753,10 +828,12 @@ heap_pool_trim(struct heap_pool *pool)
 {
     for (struct heap_small_class *c = pool->small; c < pool->small + HEAP_SMALL_CLASSES;
          c++) {
-        if (c->empty && c->empty->live == 0) {
-            span_release(pool, c, c->empty);
+        while (c->empty) {
+            struct heap_span *s = c->empty;
+            span_unlink(&c->empty, s);
+            span_release(pool, s);
         }
-        c->empty = NULL;
+        c->empty_count = 0;
     }
 }
 
@@ -785,7 +862,8 @@ heap_pool_stats(const struct heap_pool *pool, struct heap_stats *out)
         out->live_allocations += c->live;
         /* Past a full first span, the next one has room (see small_alloc). */
         const struct heap_span *s = c->partial;
-        if (s && (span_has_room(s) || s->next) && slot > out->largest_free) {
+        bool room = (s && (span_has_room(s) || s->next)) || c->empty;
+        if (room && slot > out->largest_free) {
             out->largest_free = slot;
         }
     }

@@ -10,26 +10,31 @@
  *
  * Spans (as in a slab allocator): a span is one TLSF block of HEAP_SPAN
  * bytes, aligned to HEAP_SPAN, cut into slots of one 16-byte size class
- * (16, 32, 48 or 64 bytes) with no header each, so small objects cost
- * their rounded size and nothing more; the span's header, found by
- * rounding a pointer down, holds a bit per slot. A class's spans with a
- * free slot are on its list; a freed slot goes to the head of its span's
- * own list. A span whose last slot is freed is kept for reuse, one per
- * class; a second one goes back to TLSF (heap_pool_trim gives back the
+ * (16, 32, 48 or 64 bytes) with no header each, so that a small object
+ * costs its rounded size and no more. The span's header, found by rounding
+ * a pointer down, has a bit per 16 bytes, set where an allocated slot
+ * starts. The fast paths are a few loads and stores: an allocation takes
+ * the first free slot of the first span on its class's partial list, a
+ * free puts the slot at the front of its span's free list. A span whose
+ * last slot is freed goes onto its class's empty list for reuse, up to
+ * HEAP_EMPTY_SPANS of them, or back to TLSF (heap_pool_trim gives back the
  * kept ones too). When no span can be had, a small request gets a TLSF
- * block. In the figures (heap_pool_stats), a slot counts its size and a
- * span's free slots and header count as free.
+ * block. The dearest operation is the allocation that makes a new span: an
+ * aligned TLSF allocation and the span's header. In the figures
+ * (heap_pool_stats), a slot counts its size, and the spans' free slots and
+ * headers count as free.
  *
  * Misuse ends in panic() with one of these messages:
  *   "heap: double free of %p"
  *   "heap: free of invalid pointer %p" (not from this pool, misaligned,
- *       no valid block header before it, not the start of a slot, or the
- *       end of a region)
+ *       no valid block header before it, not the start of an allocated
+ *       slot, or the end of a region)
  *   "heap: corrupted block header at %p (overflow from the block at %p?)"
- *       (a neighbour's header, or the canary at the start of a free slot
- *       next to the slot freed, fails its check; when the block or slot
- *       before the damaged one is not known, "from the block before it?").
- *       An overflow into a live slot is not seen: slots have no header. */
+ *       (a neighbour's header fails its canary check, or a free slot's
+ *       canary, which the allocation that would hand it out again checks;
+ *       when the block before the damaged one is not known, "from the
+ *       block before it?"). Slots have no header: an overflow from a slot
+ *       into a live one is not seen. */
 #ifndef HEAP_POOL_H
 #define HEAP_POOL_H
 
@@ -45,7 +50,8 @@
 #define HEAP_MAX_BLOCK     (1u << 30) /* larger regions are added in pieces */
 #define HEAP_SMALL_MAX     64         /* requests up to this size take a slot in a span */
 #define HEAP_SMALL_CLASSES (HEAP_SMALL_MAX / HEAP_ALIGN)
-#define HEAP_SPAN          4096 /* a span's bytes (its block's header included) and alignment */
+#define HEAP_SPAN          2048 /* a span's bytes (its block's header included) and alignment */
+#define HEAP_EMPTY_SPANS   4 /* empty spans a class keeps for reuse, at most */
 
 struct heap_stats {
     size_t total;            /* bytes managed: every block with its header */
@@ -60,10 +66,11 @@ struct heap_span;
 
 /* One size class of slots. */
 struct heap_small_class {
-    struct heap_span *partial; /* spans that may have a free slot: the last to get
-                                  one first; only the first is ever full */
-    struct heap_span *empty;   /* the span with no slot allocated kept for reuse,
-                                  if its count of slots is still 0 */
+    struct heap_span *partial; /* spans with slots allocated and maybe a free one,
+                                  the last to get one first; only the first is
+                                  ever full */
+    struct heap_span *empty;   /* spans with no slot allocated, kept for reuse */
+    size_t empty_count;        /* at most HEAP_EMPTY_SPANS */
     size_t live;               /* slots allocated */
 };
 
@@ -120,8 +127,9 @@ void *heap_pool_calloc(struct heap_pool *pool, size_t n, size_t size);
 
 /* C's realloc: NULL p allocates; size 0 frees p and returns NULL; shrinks
  * in place; grows in place into a free next block (a slot: within its
- * size); otherwise moves the contents to a new block. On failure returns
- * NULL and p is untouched. */
+ * size); otherwise moves the contents to a new block, in the largest free
+ * block when that fits (where it can grow in place again). On failure
+ * returns NULL and p is untouched. */
 void *heap_pool_realloc(struct heap_pool *pool, void *p, size_t size);
 
 /* Give back a block; NULL is ignored. Misuse panics (see above). */
