@@ -196,6 +196,7 @@ def print_sweep(ratios):
 
 
 def per_op(row):
+    """Instructions per operation of one allocator's row."""
     return row['instructions'] / row['ops']
 
 
