@@ -2,11 +2,14 @@
  * bench/alloc.py.
  *
  *   alloc_bench ALLOCATOR TRACE MODE [SEED]
- *     ALLOCATOR  sluice (the TLSF pool), glibc, kr (K&R first fit),
- *                best (exhaustive best fit), bump
- *     TRACE      mixed    8 B - 4 KiB, random lifetimes
- *                realloc  a buffer grown by realloc, with small neighbours
- *                small    many small short-lived objects
+ *     ALLOCATOR  sluice (the pool: TLSF and small-object spans), tlsf (the
+ *                pool before the spans, for reference), glibc, kr (K&R
+ *                first fit), best (exhaustive best fit), bump
+ *     TRACE      mixed       8 B - 4 KiB, random lifetimes
+ *                realloc     a buffer grown by realloc, with small neighbours
+ *                small       many small short-lived objects
+ *                small-many  tens of thousands of small objects live at
+ *                            once, random lifetimes
  *     MODE       count      replay once, each operation one call of
  *                           replay_op(): callgrind run with
  *                           --dump-after=replay_op writes one part of
@@ -29,7 +32,7 @@
 
 #define ARENA   (512u << 20)
 #define MAX_OPS 400000
-#define SLOTS   4096
+#define SLOTS   65536
 
 enum {
     OP_ALLOC,
@@ -83,7 +86,8 @@ mixed_size(void)
 static void
 trace_mixed(void)
 {
-    uint32_t live[SLOTS], nlive = 0, free_slots[SLOTS], nfree = 0;
+    static uint32_t live[SLOTS], free_slots[SLOTS];
+    uint32_t nlive = 0, nfree = 0;
     for (uint32_t s = 0; s < 2000; s++) {
         free_slots[nfree++] = 1999 - s;
     }
@@ -140,6 +144,38 @@ trace_small(void)
     }
 }
 
+/* 8-64 B objects, up to MANY_LIVE of them live at once: three allocations
+ * for every free until MANY_LIVE are live, then as many allocations as
+ * frees, MANY_STEPS of them, each free of a random live object; then
+ * everything is freed. */
+#define MANY_LIVE  40000
+#define MANY_STEPS 100000
+
+static void
+trace_small_many(void)
+{
+    static uint32_t live[SLOTS], free_slots[SLOTS];
+    uint32_t nlive = 0, nfree = 0, steps = 0;
+    for (uint32_t s = 0; s < SLOTS; s++) {
+        free_slots[nfree++] = SLOTS - 1 - s;
+    }
+    while (nlive < MANY_LIVE || steps++ < MANY_STEPS) {
+        if (nlive == 0 || (nfree > 0 && rnd() % 4 < (nlive < MANY_LIVE ? 3u : 2u))) {
+            uint32_t s = free_slots[--nfree];
+            add(OP_ALLOC, s, 8 + rnd() % 57);
+            live[nlive++] = s;
+        } else {
+            uint32_t i = rnd() % nlive;
+            add(OP_FREE, live[i], 0);
+            free_slots[nfree++] = live[i];
+            live[i] = live[--nlive];
+        }
+    }
+    for (uint32_t i = 0; i < nlive; i++) {
+        add(OP_FREE, live[i], 0);
+    }
+}
+
 /* --- the allocators ---------------------------------------------------- */
 
 static struct heap_pool pool;
@@ -164,6 +200,12 @@ static void *
 sluice_realloc(void *p, size_t n)
 {
     return heap_pool_realloc(&pool, p, n);
+}
+
+static void
+tlsf_reset(void)
+{
+    tlsf_init(arena, ARENA);
 }
 
 static void
@@ -193,6 +235,7 @@ static const struct {
     struct allocator a;
 } allocators[] = {
     {"sluice", {sluice_reset, sluice_malloc, sluice_free, sluice_realloc, NULL}},
+    {"tlsf", {tlsf_reset, tlsf_malloc, tlsf_free, tlsf_realloc, NULL}},
     {"glibc", {glibc_reset, malloc, free, realloc, glibc_footprint}},
     {"kr", {kr_reset, kr_malloc, kr_free, kr_realloc, kr_footprint}},
     {"best", {kr_reset, best_malloc, kr_free, best_realloc, kr_footprint}},
@@ -271,6 +314,8 @@ main(int argc, char **argv)
         trace_realloc();
     } else if (strcmp(argv[2], "small") == 0) {
         trace_small();
+    } else if (strcmp(argv[2], "small-many") == 0) {
+        trace_small_many();
     }
     if (!a || !op_count) {
         fprintf(stderr, "unknown allocator or trace\n");

@@ -20,4 +20,11 @@ void bump_free(void *p);
 void *bump_realloc(void *p, size_t size);
 size_t bump_footprint(void);
 
+/* sluice's pool before the small-object spans (reference.c), over its own
+ * arena. */
+void tlsf_init(void *arena, size_t bytes);
+void *tlsf_malloc(size_t size);
+void tlsf_free(void *p);
+void *tlsf_realloc(void *p, size_t size);
+
 #endif

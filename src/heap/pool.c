@@ -26,6 +26,33 @@ struct heap_block {
 #define MAX_ALIGN   4096
 #define OWN_WALK    8 /* blocks of a request's own class list searched, at most */
 
+/* A span: the payload of one block, HEAP_SPAN-aligned, holding slots of one
+ * class after this header; rounding a slot's address down to HEAP_SPAN
+ * finds it. */
+struct heap_span {
+    uintptr_t canary;              /* SPAN_CANARY ^ its address; 0 once given back */
+    struct heap_span *next, *prev; /* its class's partial or empty list */
+    struct heap_slot *free;        /* freed slots, the last freed first */
+    uintptr_t fresh;               /* slots from here on were never handed out */
+    struct heap_small_class *size_class;
+    uint32_t size, live; /* slot bytes; slots allocated */
+    uint32_t listed;     /* on its class's partial list: not known to be full */
+    uint32_t used[HEAP_SPAN / HEAP_ALIGN / 32]; /* bit g: an allocated slot starts
+                                                   at the span + 16 * g */
+};
+
+/* A free slot. The canary comes first, where an overflow from the slot
+ * before reaches it. */
+struct heap_slot {
+    uintptr_t canary; /* SLOT_CANARY ^ its address */
+    struct heap_slot *next;
+};
+
+#define SPAN_HEADER                                                                      \
+    ((sizeof(struct heap_span) + HEAP_ALIGN - 1) & ~(size_t)(HEAP_ALIGN - 1))
+#define SPAN_CANARY ((uintptr_t)0x5B1AB5EDu)
+#define SLOT_CANARY ((uintptr_t)0x510E7C0Du)
+
 static size_t
 block_size(const struct heap_block *b)
 {
@@ -287,98 +314,42 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
     return true;
 }
 
-void *
-heap_pool_alloc(struct heap_pool *pool, size_t size)
+/* An allocated block of size bytes (a multiple of 16) whose payload starts
+ * at a multiple of align (a power of two, 32 to MAX_ALIGN), or NULL when
+ * none fits. The pool's counters are the caller's to update. */
+static struct heap_block *
+take_aligned(struct heap_pool *pool, size_t size, size_t align)
 {
-    size = payload_size(size);
-    struct heap_block *b = size ? take_fitting(pool, size) : NULL;
-    if (!b) {
-        return NULL;
-    }
-    trim(pool, b, size, false); /* a free block has no free neighbour */
-    pool->used += HEADER + block_size(b);
-    pool->live++;
-    return payload(b);
-}
-
-void *
-heap_pool_alloc_aligned(struct heap_pool *pool, size_t size, size_t align)
-{
-    if (align == 0 || (align & (align - 1)) || align > MAX_ALIGN) {
-        return NULL;
-    }
-    if (align <= HEAP_ALIGN) {
-        return heap_pool_alloc(pool, size);
-    }
-    size = payload_size(size);
     /* Room to move the payload to the boundary, with a free block of its
      * own in the gap before it. */
-    struct heap_block *b =
-        size ? take_fitting(pool, size + align + HEADER + MIN_PAYLOAD) : NULL;
+    struct heap_block *b = take_fitting(pool, size + align + HEADER + MIN_PAYLOAD);
     if (!b) {
         return NULL;
     }
-    uintptr_t p = (uintptr_t)payload(b) + HEADER + MIN_PAYLOAD;
-    p = (p + align - 1) & ~(uintptr_t)(align - 1);
-    struct heap_block *a = block_of((void *)p);
-    struct heap_block *after = next_phys(b);
-    size_t gap = (uintptr_t)a - (uintptr_t)payload(b);
-    set_header(a, b, block_size(b) - gap - HEADER, false);
-    after->prev_phys = a;
-    set_size(b, gap, true);
-    insert_free(pool, b);
-    trim(pool, a, size, false);
-    pool->used += HEADER + block_size(a);
-    pool->live++;
-    return (void *)p;
-}
-
-void *
-heap_pool_calloc(struct heap_pool *pool, size_t n, size_t size)
-{
-    if (size && n > SIZE_MAX / size) {
-        return NULL;
+    if ((uintptr_t)payload(b) % align) {
+        uintptr_t p = (uintptr_t)payload(b) + HEADER + MIN_PAYLOAD;
+        p = (p + align - 1) & ~(uintptr_t)(align - 1);
+        struct heap_block *a = block_of((void *)p);
+        struct heap_block *after = next_phys(b);
+        size_t gap = (uintptr_t)a - (uintptr_t)payload(b);
+        set_header(a, b, block_size(b) - gap - HEADER, false);
+        after->prev_phys = a;
+        set_size(b, gap, true);
+        insert_free(pool, b);
+        b = a;
     }
-    void *p = heap_pool_alloc(pool, n * size);
-    if (p) {
-        memset(p, 0, n * size);
-    }
-    return p;
-}
-
-/* The block behind a pointer the caller says is allocated; panics if the
- * pool never gave it out or it was freed already. */
-static inline __attribute__((always_inline)) struct heap_block *
-live_block(const struct heap_pool *pool, void *p)
-{
-    uintptr_t a = (uintptr_t)p;
-    struct heap_block *b = block_of(p);
-    /* Within the regions' bounds, aligned, with a header whose canary
-     * holds: only the pool writes those. Outside every region a pointer
-     * fails the first test; in a gap between regions (in the kernel: the
-     * loader's data and reserved RAM), the canary. A region's end sentinel
-     * has a valid header too, but size 0, which no allocation has. */
-    if (a - pool->first >= pool->span || a % HEAP_ALIGN || b->canary != canary_of(b) ||
-        block_size(b) == 0) {
-        panic("heap: free of invalid pointer %p", p);
-    }
-    if (is_free(b)) {
-        panic("heap: double free of %p", p);
-    }
+    trim(pool, b, size, false); /* a free block has no free neighbour */
     return b;
 }
 
-void
-heap_pool_free(struct heap_pool *pool, void *p)
+/* Give the allocated block b back: merged with its free neighbours, onto a
+ * free list. Panics if a neighbour's header is damaged. The pool's
+ * counters are the caller's to update. */
+static void
+release(struct heap_pool *pool, struct heap_block *b)
 {
-    if (!p) {
-        return;
-    }
-    struct heap_block *b = live_block(pool, p);
     struct heap_block *after = next_phys(b);
     check_neighbour(after, b);
-    pool->used -= HEADER + block_size(b);
-    pool->live--;
     size_t size = block_size(b);
     if (is_free(after)) {
         remove_free(pool, after);
@@ -404,6 +375,404 @@ heap_pool_free(struct heap_pool *pool, void *p)
     insert_free(pool, b);
 }
 
+static uintptr_t
+span_canary(const struct heap_span *s)
+{
+    return SPAN_CANARY ^ (uintptr_t)s;
+}
+
+static uintptr_t
+slot_canary(const struct heap_slot *slot)
+{
+    return SLOT_CANARY ^ (uintptr_t)slot;
+}
+
+/* True if span s can give a slot: a freed one, or one never handed out. */
+static bool
+span_has_room(const struct heap_span *s)
+{
+    return s->free || s->fresh + s->size <= (uintptr_t)s + HEAP_SPAN - HEADER;
+}
+
+/* The span that p lies in, or NULL if p is misaligned or lies in none. Only
+ * the pool writes a span's canary, and it clears it when it gives the span
+ * back. */
+static inline __attribute__((always_inline)) struct heap_span *
+span_holding(const struct heap_pool *pool, void *p)
+{
+    struct heap_span *s =
+        (struct heap_span *)((uintptr_t)p & ~(uintptr_t)(HEAP_SPAN - 1));
+    if ((uintptr_t)p % HEAP_ALIGN || (uintptr_t)s - pool->first >= pool->span) {
+        return NULL;
+    }
+    return s->canary == span_canary(s) ? s : NULL;
+}
+
+/* The bit of s->used that marks the slot at p allocated; *word is set to
+ * the word that holds it. */
+static inline __attribute__((always_inline)) uint32_t
+slot_bit(struct heap_span *s, void *p, uint32_t **word)
+{
+    size_t g = ((uintptr_t)p & (HEAP_SPAN - 1)) / HEAP_ALIGN;
+    *word = &s->used[g / 32];
+    return 1u << (g % 32);
+}
+
+/* p lies in span s but is not an allocated slot: a double free if it is
+ * the start of a slot handed out before, else an invalid pointer. */
+__attribute__((noreturn)) static void
+slot_misuse(const struct heap_span *s, void *p)
+{
+    uintptr_t first = (uintptr_t)s + SPAN_HEADER, a = (uintptr_t)p;
+    if (a >= first && a < s->fresh && (a - first) % s->size == 0) {
+        panic("heap: double free of %p", p);
+    }
+    panic("heap: free of invalid pointer %p", p);
+}
+
+/* The free slot at slot in span s has a damaged canary: most likely the
+ * slot before it overflowed. */
+__attribute__((noreturn)) static void
+slot_damaged(const struct heap_span *s, const struct heap_slot *slot)
+{
+    if ((uintptr_t)slot > (uintptr_t)s + SPAN_HEADER) {
+        panic("heap: corrupted block header at %p (overflow from the block at %p?)",
+              (void *)slot, (void *)((uintptr_t)slot - s->size));
+    }
+    panic("heap: corrupted block header at %p (overflow from the block before it?)",
+          (void *)slot);
+}
+
+/* Hand out slot of span s of class c: mark it allocated and count it. */
+static inline __attribute__((always_inline)) void *
+slot_taken(struct heap_small_class *c, struct heap_span *s, struct heap_slot *slot)
+{
+    uint32_t *word, bit = slot_bit(s, slot, &word);
+    *word |= bit;
+    s->live++;
+    c->live++;
+    return slot;
+}
+
+/* Put span s at the front of the list *head. */
+static void
+span_push(struct heap_span **head, struct heap_span *s)
+{
+    s->prev = NULL;
+    s->next = *head;
+    if (*head) {
+        (*head)->prev = s;
+    }
+    *head = s;
+}
+
+/* Take span s off the list *head. */
+static void
+span_unlink(struct heap_span **head, struct heap_span *s)
+{
+    if (s->prev) {
+        s->prev->next = s->next;
+    } else {
+        *head = s->next;
+    }
+    if (s->next) {
+        s->next->prev = s->prev;
+    }
+}
+
+/* A new span for class c, the only one on c's partial list (which must be
+ * empty), or NULL when no block fits one. */
+static struct heap_span *
+span_new(struct heap_pool *pool, struct heap_small_class *c)
+{
+    struct heap_block *b = take_aligned(pool, HEAP_SPAN - HEADER, HEAP_SPAN);
+    if (!b) {
+        return NULL;
+    }
+    struct heap_span *s = payload(b);
+    for (size_t i = 0; i < sizeof s->used / sizeof s->used[0]; i++) {
+        s->used[i] = 0;
+    }
+    s->canary = span_canary(s);
+    s->next = s->prev = NULL;
+    s->free = NULL;
+    s->fresh = (uintptr_t)s + SPAN_HEADER;
+    s->size_class = c;
+    s->size = (uint32_t)(c - pool->small + 1) * HEAP_ALIGN;
+    s->live = 0;
+    s->listed = true;
+    span_push(&c->partial, s);
+    return s;
+}
+
+/* Give span s, on no list and with no slot allocated, back to TLSF. */
+static void
+span_release(struct heap_pool *pool, struct heap_span *s)
+{
+    s->canary = 0; /* no pointer into this memory may find a span here again */
+    release(pool, block_of(s));
+}
+
+/* Take the first span off c's partial list if it is full. Only the first
+ * span gives slots, and a span goes to the front only after this, so every
+ * other span on the list has room. */
+static void
+unlist_if_full(struct heap_small_class *c)
+{
+    struct heap_span *s = c->partial;
+    if (s && !span_has_room(s)) {
+        s->listed = false;
+        span_unlink(&c->partial, s);
+    }
+}
+
+/* A slot for size bytes (at most HEAP_SMALL_MAX) however it can be had:
+ * from the first span on the class's partial list that has room, else
+ * from an empty span kept for reuse, else from a new span; NULL when no
+ * span fits. Panics if the free slot it takes has a damaged canary. */
+static inline __attribute__((always_inline)) void *
+small_alloc(struct heap_pool *pool, size_t size)
+{
+    struct heap_small_class *c = &pool->small[size ? (size - 1) / HEAP_ALIGN : 0];
+    unlist_if_full(c);
+    struct heap_span *s = c->partial;
+    if (!s && c->empty) {
+        s = c->empty;
+        span_unlink(&c->empty, s);
+        c->empty_count--;
+        s->listed = true;
+        span_push(&c->partial, s);
+    }
+    if (!s && !(s = span_new(pool, c))) {
+        return NULL;
+    }
+    struct heap_slot *slot = s->free;
+    if (slot) {
+        if (slot->canary != slot_canary(slot)) {
+            slot_damaged(s, slot);
+        }
+        s->free = slot->next;
+    } else {
+        slot = (struct heap_slot *)s->fresh;
+        s->fresh += s->size;
+    }
+    return slot_taken(c, s, slot);
+}
+
+/* heap_pool_alloc past its fast path: a slot however it can be had, else a
+ * TLSF block. */
+__attribute__((noinline)) static void *
+alloc_slow(struct heap_pool *pool, size_t size)
+{
+    void *p = size <= HEAP_SMALL_MAX ? small_alloc(pool, size) : NULL;
+    if (p) {
+        return p;
+    }
+    size = payload_size(size);
+    struct heap_block *b = size ? take_fitting(pool, size) : NULL;
+    if (!b) {
+        return NULL;
+    }
+    trim(pool, b, size, false); /* a free block has no free neighbour */
+    pool->used += HEADER + block_size(b);
+    pool->live++;
+    return payload(b);
+}
+
+void *
+heap_pool_alloc(struct heap_pool *pool, size_t size)
+{
+    /* The fast path: the first free slot of the class's first span. */
+    if (size - 1 < HEAP_SMALL_MAX) {
+        struct heap_small_class *c = &pool->small[(size - 1) / HEAP_ALIGN];
+        struct heap_span *s = c->partial;
+        struct heap_slot *slot = s ? s->free : NULL;
+        if (slot && slot->canary == slot_canary(slot)) {
+            s->free = slot->next;
+            return slot_taken(c, s, slot);
+        }
+    }
+    return alloc_slow(pool, size);
+}
+
+void *
+heap_pool_alloc_aligned(struct heap_pool *pool, size_t size, size_t align)
+{
+    if (align == 0 || (align & (align - 1)) || align > MAX_ALIGN) {
+        return NULL;
+    }
+    if (align <= HEAP_ALIGN) {
+        return heap_pool_alloc(pool, size);
+    }
+    size = payload_size(size);
+    struct heap_block *b = size ? take_aligned(pool, size, align) : NULL;
+    if (!b) {
+        return NULL;
+    }
+    pool->used += HEADER + block_size(b);
+    pool->live++;
+    return payload(b);
+}
+
+void *
+heap_pool_calloc(struct heap_pool *pool, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) {
+        return NULL;
+    }
+    void *p = heap_pool_alloc(pool, n * size);
+    if (p) {
+        memset(p, 0, n * size);
+    }
+    return p;
+}
+
+/* The block behind a pointer the caller says is allocated, and in no span;
+ * panics if the pool never gave it out or it was freed already. */
+static inline __attribute__((always_inline)) struct heap_block *
+live_block(const struct heap_pool *pool, void *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    struct heap_block *b = block_of(p);
+    /* Within the regions' bounds, aligned, with a header whose canary
+     * holds: only the pool writes those. Outside every region a pointer
+     * fails the first test; in a gap between regions (in the kernel: the
+     * loader's data and reserved RAM), the canary. A region's end sentinel
+     * has a valid header too, but size 0, which no allocation has. */
+    if (a - pool->first >= pool->span || a % HEAP_ALIGN || b->canary != canary_of(b) ||
+        block_size(b) == 0) {
+        panic("heap: free of invalid pointer %p", p);
+    }
+    if (is_free(b)) {
+        panic("heap: double free of %p", p);
+    }
+    return b;
+}
+
+/* Span s just got a free slot while off its class's partial list, or lost
+ * its last allocated slot: back onto the partial list; when empty, onto
+ * the empty list, or back to TLSF when that holds HEAP_EMPTY_SPANS. */
+__attribute__((noinline)) static void
+span_changed(struct heap_pool *pool, struct heap_span *s)
+{
+    struct heap_small_class *c = s->size_class;
+    if (!s->listed) {
+        unlist_if_full(c);
+        s->listed = true;
+        span_push(&c->partial, s);
+    }
+    if (s->live == 0) {
+        s->listed = false;
+        span_unlink(&c->partial, s);
+        if (c->empty_count < HEAP_EMPTY_SPANS) {
+            span_push(&c->empty, s);
+            c->empty_count++;
+        } else {
+            span_release(pool, s);
+        }
+    }
+}
+
+/* heap_pool_free of p, in no span: NULL or a TLSF block. */
+__attribute__((noinline)) static void
+free_block(struct heap_pool *pool, void *p)
+{
+    if (!p) {
+        return;
+    }
+    struct heap_block *b = live_block(pool, p);
+    pool->used -= HEADER + block_size(b);
+    pool->live--;
+    release(pool, b);
+}
+
+void
+heap_pool_free(struct heap_pool *pool, void *p)
+{
+    /* The fast path: an allocated slot onto its span's free list. */
+    struct heap_span *s = span_holding(pool, p);
+    if (!s) {
+        free_block(pool, p);
+        return;
+    }
+    uint32_t *word, bit = slot_bit(s, p, &word);
+    if (!(*word & bit)) {
+        slot_misuse(s, p);
+    }
+    *word &= ~bit;
+    struct heap_slot *slot = p;
+    slot->canary = slot_canary(slot);
+    slot->next = s->free;
+    s->free = slot;
+    s->size_class->live--;
+    if (--s->live == 0 || !s->listed) {
+        span_changed(pool, s);
+    }
+}
+
+/* Grow the allocated block b to want bytes (a multiple of 16) into the free
+ * block after it, which holds enough. When what is left of that block
+ * stays in its size class, the rest takes its place on its list, with no
+ * list or bitmap to change. */
+static void
+grow_in_place(struct heap_pool *pool, struct heap_block *b, struct heap_block *after,
+              size_t want)
+{
+    size_t have = block_size(b), room = have + HEADER + block_size(after);
+    struct heap_block *next = next_phys(after);
+    int fl, sl;
+    mapping(room - want - HEADER, &fl, &sl);
+    if (room >= want + HEADER + MIN_PAYLOAD &&
+        (uintptr_t)(fl * HEAP_SL_COUNT + sl) == after->list) {
+        /* The rest's header may overwrite after's: read after first. */
+        struct heap_block *next_free = after->next_free, *prev_free = after->prev_free;
+        set_size(b, want, false);
+        struct heap_block *rest = next_phys(b);
+        set_header(rest, b, room - want - HEADER, true);
+        rest->list = (uintptr_t)(fl * HEAP_SL_COUNT + sl);
+        rest->next_free = next_free;
+        rest->prev_free = prev_free;
+        if (prev_free) {
+            prev_free->next_free = rest;
+        } else {
+            pool->lists[fl][sl] = rest;
+        }
+        if (next_free) {
+            next_free->prev_free = rest;
+        }
+        next->prev_phys = rest;
+        pool->used += want - have;
+        return;
+    }
+    remove_free(pool, after);
+    set_size(b, room, false);
+    next->prev_phys = b;
+    pool->used += room - have;
+    pool->used -= trim(pool, b, want, false); /* next is not free: after was */
+}
+
+/* size bytes for a realloc that cannot grow in place: the first block of
+ * the largest size class's list when it fits, where the block has the most
+ * room to grow in place next time; else as heap_pool_alloc finds them. */
+static void *
+alloc_to_grow(struct heap_pool *pool, size_t size)
+{
+    size_t want = payload_size(size);
+    if (want > HEAP_SMALL_MAX && pool->fl_bitmap) {
+        int fl = 31 - __builtin_clz(pool->fl_bitmap);
+        int sl = 31 - __builtin_clz(pool->sl_bitmap[fl]);
+        struct heap_block *b = pool->lists[fl][sl];
+        if (block_size(b) >= want && b->canary == canary_of(b) && is_free(b)) {
+            pop_head(pool, fl, sl);
+            trim(pool, b, want, false); /* a free block has no free neighbour */
+            pool->used += HEADER + block_size(b);
+            pool->live++;
+            return payload(b);
+        }
+    }
+    return heap_pool_alloc(pool, size);
+}
+
 void *
 heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
 {
@@ -414,6 +783,22 @@ heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
         heap_pool_free(pool, p);
         return NULL;
     }
+    struct heap_span *s = span_holding(pool, p);
+    if (s) {
+        uint32_t *word, bit = slot_bit(s, p, &word);
+        if (!(*word & bit)) {
+            slot_misuse(s, p);
+        }
+        if (size <= s->size) {
+            return p;
+        }
+        void *q = alloc_to_grow(pool, size);
+        if (q) {
+            memcpy(q, p, s->size);
+            heap_pool_free(pool, p);
+        }
+        return q;
+    }
     struct heap_block *b = live_block(pool, p);
     size_t want = payload_size(size);
     if (!want) {
@@ -423,18 +808,14 @@ heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
     check_neighbour(after, b);
     size_t have = block_size(b);
     if (want > have && is_free(after) && have + HEADER + block_size(after) >= want) {
-        remove_free(pool, after);
-        pool->used += HEADER + block_size(after);
-        set_size(b, have + HEADER + block_size(after), false);
-        struct heap_block *next = next_phys(b);
-        next->prev_phys = b;
-        have = block_size(b);
+        grow_in_place(pool, b, after, want);
+        return p;
     }
     if (want <= have) {
         pool->used -= trim(pool, b, want, true);
         return p;
     }
-    void *q = heap_pool_alloc(pool, size);
+    void *q = alloc_to_grow(pool, size);
     if (q) {
         memcpy(q, p, have);
         heap_pool_free(pool, p);
@@ -443,11 +824,23 @@ heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
 }
 
 void
+heap_pool_trim(struct heap_pool *pool)
+{
+    for (struct heap_small_class *c = pool->small; c < pool->small + HEAP_SMALL_CLASSES;
+         c++) {
+        while (c->empty) {
+            struct heap_span *s = c->empty;
+            span_unlink(&c->empty, s);
+            span_release(pool, s);
+        }
+        c->empty_count = 0;
+    }
+}
+
+void
 heap_pool_stats(const struct heap_pool *pool, struct heap_stats *out)
 {
-    out->total = pool->total;
     out->used = pool->used;
-    out->free = pool->total - pool->used;
     out->live_allocations = pool->live;
     out->largest_free = 0;
     if (pool->fl_bitmap) {
@@ -462,4 +855,18 @@ heap_pool_stats(const struct heap_pool *pool, struct heap_stats *out)
             }
         }
     }
+    for (int i = 0; i < HEAP_SMALL_CLASSES; i++) {
+        const struct heap_small_class *c = &pool->small[i];
+        size_t slot = (size_t)(i + 1) * HEAP_ALIGN;
+        out->used += c->live * slot;
+        out->live_allocations += c->live;
+        /* Past a full first span, the next one has room (see small_alloc). */
+        const struct heap_span *s = c->partial;
+        bool room = (s && (span_has_room(s) || s->next)) || c->empty;
+        if (room && slot > out->largest_free) {
+            out->largest_free = slot;
+        }
+    }
+    out->total = pool->total;
+    out->free = pool->total - out->used;
 }

@@ -1,17 +1,40 @@
 /* The allocator engine: a two-level segregated fit (TLSF) pool over one or
- * more memory regions, with immediate coalescing. Allocation and free take
- * constant time: two bitmaps and find-first-set pick a free list whose
- * every block fits (when there is none, a few blocks of the request's own
- * list are tried); neighbours merge through the blocks' headers. Needs
- * only core/, so it runs on the host too.
+ * more memory regions, with immediate coalescing, and in front of it, for
+ * requests of up to HEAP_SMALL_MAX bytes, small-object spans. Allocation
+ * and free take constant time. Needs only core/, so it runs on the host
+ * too.
+ *
+ * TLSF: two bitmaps and find-first-set pick a free list whose every block
+ * fits (when there is none, a few blocks of the request's own list are
+ * tried); neighbours merge through the blocks' headers.
+ *
+ * Spans (as in a slab allocator): a span is one TLSF block of HEAP_SPAN
+ * bytes, aligned to HEAP_SPAN, cut into slots of one 16-byte size class
+ * (16, 32, 48 or 64 bytes) with no header each, so that a small object
+ * costs its rounded size and no more. The span's header, found by rounding
+ * a pointer down, has a bit per 16 bytes, set where an allocated slot
+ * starts. The fast paths are a few loads and stores: an allocation takes
+ * the first free slot of the first span on its class's partial list, a
+ * free puts the slot at the front of its span's free list. A span whose
+ * last slot is freed goes onto its class's empty list for reuse, up to
+ * HEAP_EMPTY_SPANS of them, or back to TLSF (heap_pool_trim gives back the
+ * kept ones too). When no span can be had, a small request gets a TLSF
+ * block. The dearest operation is the allocation that makes a new span: an
+ * aligned TLSF allocation and the span's header. In the figures
+ * (heap_pool_stats), a slot counts its size, and the spans' free slots and
+ * headers count as free.
  *
  * Misuse ends in panic() with one of these messages:
  *   "heap: double free of %p"
  *   "heap: free of invalid pointer %p" (not from this pool, misaligned,
- *       no valid block header before it, or the end of a region)
+ *       no valid block header before it, not the start of an allocated
+ *       slot, or the end of a region)
  *   "heap: corrupted block header at %p (overflow from the block at %p?)"
- *       (a neighbour's header fails its canary check; when the block
- *       before the damaged one is not known, "from the block before it?") */
+ *       (a neighbour's header fails its canary check, or a free slot's
+ *       canary, which the allocation that would hand it out again checks;
+ *       when the block before the damaged one is not known, "from the
+ *       block before it?"). Slots have no header: an overflow from a slot
+ *       into a live one is not seen. */
 #ifndef HEAP_POOL_H
 #define HEAP_POOL_H
 
@@ -19,12 +42,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HEAP_ALIGN     16
-#define HEAP_SL_LOG2   4 /* 16 size classes per power of two */
-#define HEAP_SL_COUNT  (1 << HEAP_SL_LOG2)
-#define HEAP_FL_SHIFT  8          /* below 256 bytes: 16 linear classes of 16 */
-#define HEAP_FL_COUNT  24         /* classes up to HEAP_MAX_BLOCK */
-#define HEAP_MAX_BLOCK (1u << 30) /* larger regions are added in pieces */
+#define HEAP_ALIGN         16
+#define HEAP_SL_LOG2       4 /* 16 size classes per power of two */
+#define HEAP_SL_COUNT      (1 << HEAP_SL_LOG2)
+#define HEAP_FL_SHIFT      8          /* below 256 bytes: 16 linear classes of 16 */
+#define HEAP_FL_COUNT      24         /* classes up to HEAP_MAX_BLOCK */
+#define HEAP_MAX_BLOCK     (1u << 30) /* larger regions are added in pieces */
+#define HEAP_SMALL_MAX     64         /* requests up to this size take a slot in a span */
+#define HEAP_SMALL_CLASSES (HEAP_SMALL_MAX / HEAP_ALIGN)
+#define HEAP_SPAN          2048 /* a span's bytes (its block's header included) and alignment */
+#define HEAP_EMPTY_SPANS   4 /* empty spans a class keeps for reuse, at most */
 
 struct heap_stats {
     size_t total;            /* bytes managed: every block with its header */
@@ -35,6 +62,17 @@ struct heap_stats {
 };
 
 struct heap_block;
+struct heap_span;
+
+/* One size class of slots. */
+struct heap_small_class {
+    struct heap_span *partial; /* spans with slots allocated and maybe a free one,
+                                  the last to get one first; only the first is
+                                  ever full */
+    struct heap_span *empty;   /* spans with no slot allocated, kept for reuse */
+    size_t empty_count;        /* at most HEAP_EMPTY_SPANS */
+    size_t live;               /* slots allocated */
+};
 
 struct heap_pool {
     uint32_t fl_bitmap;                /* bit f: some list of class f is not empty */
@@ -42,6 +80,7 @@ struct heap_pool {
     struct heap_block *lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
     uintptr_t first, span; /* every payload lies in [first, first + span) */
     size_t total, used, live;
+    struct heap_small_class small[HEAP_SMALL_CLASSES]; /* slots of 16, 32, 48, 64 */
 };
 
 /* An empty pool. */
@@ -71,10 +110,12 @@ heap_pool_bounds(uintptr_t mem, size_t bytes, uintptr_t *start, uintptr_t *end)
 bool heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes);
 
 /* size bytes, 16-byte aligned, or NULL when no free block fits. size 0
- * gives a unique pointer of a minimum-size block. In constant time: when no
- * free block of a size class above size's own is left, only the first 8
- * blocks of size's own class are tried, so it may return NULL while a
- * fitting block lies deeper in that list. */
+ * gives a unique pointer of a minimum-size block. Up to HEAP_SMALL_MAX
+ * bytes: a slot of size's class, from a new span when the class has no
+ * free slot, or a TLSF block when no span fits either. In constant time:
+ * when no free block of a size class above size's own is left, only the
+ * first 8 blocks of size's own class are tried, so it may return NULL
+ * while a fitting block lies deeper in that list. */
 void *heap_pool_alloc(struct heap_pool *pool, size_t size);
 
 /* size bytes aligned to align, a power of two up to 4096 (NULL otherwise,
@@ -85,17 +126,24 @@ void *heap_pool_alloc_aligned(struct heap_pool *pool, size_t size, size_t align)
 void *heap_pool_calloc(struct heap_pool *pool, size_t n, size_t size);
 
 /* C's realloc: NULL p allocates; size 0 frees p and returns NULL; shrinks
- * in place; grows in place into a free next block; otherwise moves the
- * contents to a new block. On failure returns NULL and p is untouched. */
+ * in place; grows in place into a free next block (a slot: within its
+ * size); otherwise moves the contents to a new block, in the largest free
+ * block when that fits (where it can grow in place again). On failure
+ * returns NULL and p is untouched. */
 void *heap_pool_realloc(struct heap_pool *pool, void *p, size_t size);
 
 /* Give back a block; NULL is ignored. Misuse panics (see above). */
 void heap_pool_free(struct heap_pool *pool, void *p);
 
+/* Give the spans kept for reuse with no slot allocated back to TLSF (at
+ * most one per class), so that they can merge with their neighbours: after
+ * everything is freed, the pool is one free block per region again. */
+void heap_pool_trim(struct heap_pool *pool);
+
 /* The pool's figures. largest_free is exact: the largest size that
  * heap_pool_alloc would give now (it looks at the first 8 blocks of the
- * largest size class's list, as an allocation does); everything else is
- * kept as counters. */
+ * largest size class's list, as an allocation does, and at the slot
+ * classes with a free slot); everything else is kept as counters. */
 void heap_pool_stats(const struct heap_pool *pool, struct heap_stats *out);
 
 #endif

@@ -1,4 +1,6 @@
-/* A libFuzzer target over the TLSF pool: the input is a sequence of valid
+/* A libFuzzer target over the pool, its TLSF blocks and the slots of its
+ * small-object spans (the seed fuzz_corpus/slots allocates, reallocs and
+ * frees in every slot class): the input is a sequence of valid
  * operations (alloc, aligned alloc, calloc, realloc, free) on a 64 KiB pool
  * of two regions, checked after each by heap_model as test_heap_random
  * checks its own; at the end everything is freed and must coalesce back.

@@ -234,6 +234,7 @@ heap_model_free_all(struct heap_model *m)
         heap_pool_free(&m->pool, b->p);
         forget(m, b);
     }
+    heap_pool_trim(&m->pool); /* the empty spans kept for reuse */
     struct heap_stats s;
     heap_pool_stats(&m->pool, &s);
     CHECK(s.used == 0 && s.free == m->empty.free && s.live_allocations == 0 &&

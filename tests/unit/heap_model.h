@@ -65,8 +65,9 @@ void heap_model_step(struct heap_model *m, const struct heap_op *op);
 /* Check every live block's contents. */
 void heap_model_check_all(const struct heap_model *m);
 
-/* Free every live block, checking its contents first; the pool's figures
- * must be the empty pool's again (everything coalesced back). */
+/* Free every live block, checking its contents first; once heap_pool_trim
+ * gives back the empty spans, the pool's figures must be the empty pool's
+ * again (everything coalesced back). */
 void heap_model_free_all(struct heap_model *m);
 
 /* Report a failed check and never return. Each test defines it. */

@@ -1,4 +1,6 @@
-/* The TLSF pool on the host: contract, coalescing and misuse detection. */
+/* The pool on the host: contract, coalescing and misuse detection, for
+ * TLSF blocks (requests over HEAP_SMALL_MAX bytes) and for the slots of the
+ * small-object spans. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,11 +30,13 @@ setup(void **state)
     return 0;
 }
 
-/* The pool is back to one free block holding everything. */
+/* The pool is back to one free block holding everything, once the empty
+ * spans kept for reuse are given back. */
 static void
 assert_pristine(void)
 {
     struct heap_stats s;
+    heap_pool_trim(&pool);
     heap_pool_stats(&pool, &s);
     assert_int_equal(s.used, 0);
     assert_int_equal(s.live_allocations, 0);
@@ -113,9 +117,9 @@ static void
 test_realloc_cases(void **state)
 {
     (void)state;
-    char *p = heap_pool_realloc(&pool, NULL, 40);
+    char *p = heap_pool_realloc(&pool, NULL, 100); /* a TLSF block */
     memcpy(p, "0123456789012345678901234567890123456789", 40);
-    char *same = heap_pool_realloc(&pool, p, 20); /* shrink in place */
+    char *same = heap_pool_realloc(&pool, p, 80); /* shrink in place */
     assert_ptr_equal(same, p);
     char *grown = heap_pool_realloc(&pool, p, 4000); /* next block is free */
     assert_ptr_equal(grown, p);
@@ -123,7 +127,7 @@ test_realloc_cases(void **state)
     struct heap_stats one;
     heap_pool_stats(&pool, &one);
     size_t header = one.used - 4000; /* grown is the one block in use */
-    char *blocker = heap_pool_alloc(&pool, 16);
+    char *blocker = heap_pool_alloc(&pool, 80);
     assert_ptr_equal(blocker, grown + 4000 + header); /* the very next block */
     char *moved = heap_pool_realloc(&pool, grown, 20000);
     assert_non_null(moved);
@@ -209,7 +213,7 @@ free_fit_at(int depth)
     assert_true(depth <= 128);
     for (int i = 0; i < depth; i++) {
         blocks[i] = heap_pool_alloc(&pool, i ? 512 : 528);
-        assert_non_null(heap_pool_alloc(&pool, 16)); /* keeps them apart */
+        assert_non_null(heap_pool_alloc(&pool, 80)); /* keeps them apart */
     }
     struct heap_stats s;
     heap_pool_stats(&pool, &s);
@@ -282,16 +286,30 @@ test_region_bounds(void **state)
     assert_false(heap_pool_bounds(0x1001, 14, &start, &end));
 }
 
+/* A double free of a block of size bytes panics, naming it; so does a
+ * realloc of it. */
 static void
-test_double_free_panics(void **state)
+assert_double_free_caught(size_t size)
 {
-    (void)state;
-    void *p = heap_pool_alloc(&pool, 64);
+    void *p = heap_pool_alloc(&pool, size);
     heap_pool_free(&pool, p);
     assert_true(PANICS(heap_pool_free(&pool, p)));
     char want[64];
     snprintf(want, sizeof want, "heap: double free of %p", p);
     assert_string_equal(panic_message, want);
+    assert_true(PANICS(heap_pool_realloc(&pool, p, 10)));
+    assert_string_equal(panic_message, want);
+}
+
+/* A double free of a TLSF block and of a slot (which sits on its span's
+ * free list, the first to be handed out again). */
+static void
+test_double_free_panics(void **state)
+{
+    (void)state;
+    assert_double_free_caught(100);
+    assert_double_free_caught(64);
+    assert_double_free_caught(1);
 }
 
 /* A double free after the block merged into its free neighbour. */
@@ -299,8 +317,8 @@ static void
 test_double_free_after_merge(void **state)
 {
     (void)state;
-    void *a = heap_pool_alloc(&pool, 64), *b = heap_pool_alloc(&pool, 64);
-    void *c = heap_pool_alloc(&pool, 64);
+    void *a = heap_pool_alloc(&pool, 80), *b = heap_pool_alloc(&pool, 80);
+    void *c = heap_pool_alloc(&pool, 80);
     heap_pool_free(&pool, a);
     heap_pool_free(&pool, b); /* b merges into a */
     assert_true(PANICS(heap_pool_free(&pool, b)));
@@ -357,15 +375,187 @@ static void
 test_overflow_detected(void **state)
 {
     (void)state;
-    char *a = heap_pool_alloc(&pool, 48), *b = heap_pool_alloc(&pool, 48);
+    char *a = heap_pool_alloc(&pool, 96), *b = heap_pool_alloc(&pool, 96);
     assert_true(b > a);
     memset(a, 'x', (size_t)(b - a) - 4); /* into b's header, not all of it */
     char want[128];
     assert_true(PANICS(heap_pool_free(&pool, a)));
     snprintf(want, sizeof want,
              "heap: corrupted block header at %p (overflow from the block at %p?)",
-             (void *)(a + 48), (void *)a);
+             (void *)(a + 96), (void *)a);
     assert_string_equal(panic_message, want);
+}
+
+/* Slots of every class: distinct, aligned, in the arena, counted at their
+ * class's size, over more than one span each; freed, they leave one empty
+ * span a class behind, which heap_pool_trim gives back. */
+static void
+test_small_slots(void **state)
+{
+    (void)state;
+    enum {
+        N = 300 /* more than a span of 16-byte slots holds */
+    };
+    static unsigned char *ps[HEAP_SMALL_CLASSES][N];
+    size_t want_used = 0;
+    for (int c = 0; c < HEAP_SMALL_CLASSES; c++) {
+        size_t size = (size_t)(c + 1) * HEAP_ALIGN;
+        for (int i = 0; i < N; i++) {
+            ps[c][i] = heap_pool_alloc(&pool, size - (size_t)(i % HEAP_ALIGN));
+            assert_non_null(ps[c][i]);
+            assert_int_equal((uintptr_t)ps[c][i] % HEAP_ALIGN, 0);
+            assert_true(ps[c][i] >= arena && ps[c][i] + size <= arena + ARENA);
+            memset(ps[c][i], c * 16 + i % 16, size);
+            want_used += size;
+        }
+    }
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.used, want_used);
+    assert_int_equal(s.live_allocations, HEAP_SMALL_CLASSES * N);
+    assert_int_equal(s.used + s.free, s.total);
+    for (int c = 0; c < HEAP_SMALL_CLASSES; c++) {
+        size_t size = (size_t)(c + 1) * HEAP_ALIGN;
+        for (int i = 0; i < N; i++) {
+            for (size_t k = 0; k < size; k++) {
+                assert_int_equal(ps[c][i][k], c * 16 + i % 16); /* no overlap */
+            }
+        }
+    }
+    for (int c = 0; c < HEAP_SMALL_CLASSES; c++) {
+        for (int i = 0; i < N; i++) {
+            heap_pool_free(&pool, ps[c][i]);
+        }
+    }
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.used, 0);
+    assert_int_equal(s.live_allocations, 0);
+    assert_true(s.largest_free < initial.largest_free); /* empty spans kept */
+    assert_pristine();
+}
+
+/* A full span that gets a slot back goes to the front of its class's list,
+ * ahead of another full one: the allocations after it must not take a
+ * slot past the end of that one. */
+static void
+test_small_full_spans(void **state)
+{
+    (void)state;
+    enum {
+        MAX = 1000
+    };
+    static char *ps[MAX];
+    int n = 0, per_span = 0;
+    /* Two spans of 64-byte slots, both full. */
+    while (n < MAX && (per_span == 0 || n < 2 * per_span)) {
+        ps[n] = heap_pool_alloc(&pool, 64);
+        assert_non_null(ps[n]);
+        uintptr_t span = (uintptr_t)ps[n] & ~(uintptr_t)(HEAP_SPAN - 1);
+        if (!per_span && span != ((uintptr_t)ps[0] & ~(uintptr_t)(HEAP_SPAN - 1))) {
+            per_span = n;
+        }
+        n++;
+    }
+    assert_true(per_span > 0 && n == 2 * per_span);
+    heap_pool_free(&pool, ps[0]); /* the first span back to the front */
+    ps[0] = heap_pool_alloc(&pool, 64);
+    for (int i = 0; i < 4; i++) {
+        ps[n] = heap_pool_alloc(&pool, 64);
+        assert_non_null(ps[n]);
+        assert_true((uintptr_t)ps[n] % HEAP_SPAN + 64 <= HEAP_SPAN);
+        for (int k = 0; k < n; k++) {
+            assert_ptr_not_equal(ps[k], ps[n]);
+        }
+        n++;
+    }
+    for (int k = 0; k < n; k++) {
+        heap_pool_free(&pool, ps[k]);
+    }
+    assert_pristine();
+}
+
+/* Realloc of a slot: within its class in place, past it to a new home,
+ * contents kept. */
+static void
+test_small_realloc(void **state)
+{
+    (void)state;
+    char *p = heap_pool_alloc(&pool, 20);
+    memcpy(p, "0123456789012345678", 20);
+    assert_ptr_equal(heap_pool_realloc(&pool, p, 32), p);
+    assert_ptr_equal(heap_pool_realloc(&pool, p, 1), p);
+    char *q = heap_pool_realloc(&pool, p, 48);
+    assert_non_null(q);
+    assert_memory_equal(q, "0123456789012345678", 20);
+    char *r = heap_pool_realloc(&pool, q, 1000); /* out of the spans */
+    assert_non_null(r);
+    assert_memory_equal(r, "0123456789012345678", 20);
+    heap_pool_free(&pool, r);
+    assert_pristine();
+}
+
+/* Pointers into a span that are no allocated slot's start. */
+static void
+test_small_invalid_pointers(void **state)
+{
+    (void)state;
+    char *p = heap_pool_alloc(&pool, 48), *q = heap_pool_alloc(&pool, 48);
+    char want[64];
+    assert_true(PANICS(heap_pool_free(&pool, p + 16))); /* inside a slot */
+    snprintf(want, sizeof want, "heap: free of invalid pointer %p", (void *)(p + 16));
+    assert_string_equal(panic_message, want);
+    assert_true(PANICS(heap_pool_free(&pool, q + 48))); /* never handed out */
+    snprintf(want, sizeof want, "heap: free of invalid pointer %p", (void *)(q + 48));
+    assert_string_equal(panic_message, want);
+    char *span = (char *)((uintptr_t)p & ~(uintptr_t)(HEAP_SPAN - 1));
+    assert_true(PANICS(heap_pool_free(&pool, span))); /* the span's header */
+    snprintf(want, sizeof want, "heap: free of invalid pointer %p", (void *)span);
+    assert_string_equal(panic_message, want);
+    assert_true(PANICS(heap_pool_free(&pool, p + 1))); /* misaligned */
+    heap_pool_free(&pool, p);
+    heap_pool_free(&pool, q);
+    assert_pristine();
+}
+
+/* Writing past the end of a slot into a free one damages its canary: the
+ * allocation that would hand it out names it and the slot before it. */
+static void
+test_small_overflow_detected(void **state)
+{
+    (void)state;
+    char *a = heap_pool_alloc(&pool, 48), *b = heap_pool_alloc(&pool, 48);
+    assert_ptr_equal(b, a + 48); /* the next slot */
+    heap_pool_free(&pool, b);
+    memset(a, 'x', 48 + 4); /* into b's canary */
+    char want[128];
+    assert_true(PANICS(heap_pool_alloc(&pool, 40)));
+    snprintf(want, sizeof want,
+             "heap: corrupted block header at %p (overflow from the block at %p?)",
+             (void *)b, (void *)a);
+    assert_string_equal(panic_message, want);
+}
+
+/* With no room for a span, a small request gets a TLSF block. */
+static void
+test_small_without_span(void **state)
+{
+    (void)state;
+    heap_pool_init(&pool);
+    assert_true(heap_pool_add(&pool, arena2, 2 * HEAP_SPAN));
+    struct heap_stats empty;
+    heap_pool_stats(&pool, &empty);
+    void *p = heap_pool_alloc(&pool, 8), *q = heap_pool_alloc(&pool, 64);
+    assert_non_null(p);
+    assert_non_null(q);
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.live_allocations, 2);
+    heap_pool_free(&pool, p);
+    assert_true(PANICS(heap_pool_free(&pool, p)));
+    heap_pool_free(&pool, q);
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.used, 0);
+    assert_int_equal(s.largest_free, empty.largest_free);
 }
 
 int
@@ -388,6 +578,12 @@ main(void)
         cmocka_unit_test_setup(test_invalid_pointers_panic, setup),
         cmocka_unit_test_setup(test_region_end_is_invalid, setup),
         cmocka_unit_test_setup(test_overflow_detected, setup),
+        cmocka_unit_test_setup(test_small_slots, setup),
+        cmocka_unit_test_setup(test_small_full_spans, setup),
+        cmocka_unit_test_setup(test_small_realloc, setup),
+        cmocka_unit_test_setup(test_small_invalid_pointers, setup),
+        cmocka_unit_test_setup(test_small_overflow_detected, setup),
+        cmocka_unit_test(test_small_without_span),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

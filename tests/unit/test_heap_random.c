@@ -1,10 +1,13 @@
-/* A randomised differential test of the TLSF pool: a million mixed
+/* A randomised differential test of the pool: a million mixed
  * operations (alloc, aligned alloc, calloc, realloc, free) against
  * heap_model, which checks after every step that the touched block is
  * aligned, intact and overlaps no other live block, and that the pool's
  * figures agree with the model; every 64 steps all blocks' contents are
  * checked, and at the end everything freed must coalesce back. The pool is
- * small enough that allocations also fail for want of memory.
+ * small enough that allocations also fail for want of memory. Then a
+ * fifth as many operations on 0-64 bytes alone, more allocations than
+ * frees, so that thousands of slots are live and spans fill up, empty and
+ * go back to TLSF.
  *
  *   test_heap_random [OPERATIONS [SEED]]   (defaults: 1000000, 1) */
 #include <setjmp.h>
@@ -47,7 +50,9 @@ next(void)
     return seed;
 }
 
-/* Sizes skewed small: mostly 1-256 bytes, some to 8 KiB, a few to 64 KiB. */
+/* Sizes skewed small: nearly half 0-64 bytes (slots of the small-object
+ * spans, or TLSF blocks when no span fits), as many 1-256, some to 8 KiB,
+ * a few to 64 KiB. */
 static size_t
 random_size(void)
 {
@@ -59,39 +64,71 @@ random_size(void)
     case 2:
     case 3:
         return (size_t)(r >> 8) % 8192 + 1;
-    default:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
         return (size_t)(r >> 8) % 256 + 1;
+    default:
+        return (size_t)(r >> 8) % (HEAP_SMALL_MAX + 1);
     }
 }
 
-/* 40% allocations (plain, aligned, calloc), 20% reallocs, 40% frees. */
-static struct heap_op
-random_op(void)
+/* 0-64 bytes: a slot, or a TLSF block when no span fits. */
+static size_t
+small_size(void)
 {
-    static const enum heap_op_kind kinds[10] = {
-        HEAP_OP_ALLOC,   HEAP_OP_ALIGNED, HEAP_OP_CALLOC, HEAP_OP_ALLOC, HEAP_OP_REALLOC,
-        HEAP_OP_REALLOC, HEAP_OP_FREE,    HEAP_OP_FREE,   HEAP_OP_FREE,  HEAP_OP_FREE};
-    uint64_t r = next();
-    return heap_model_op(kinds[r % 10], random_size(), (size_t)(r >> 8));
+    return (size_t)(next() >> 8) % (HEAP_SMALL_MAX + 1);
 }
 
-static void
-test_random_operations(void **state)
+/* 40% allocations (plain, aligned, calloc), 20% reallocs, 40% frees. */
+static const enum heap_op_kind mixed_kinds[10] = {
+    HEAP_OP_ALLOC,   HEAP_OP_ALIGNED, HEAP_OP_CALLOC, HEAP_OP_ALLOC, HEAP_OP_REALLOC,
+    HEAP_OP_REALLOC, HEAP_OP_FREE,    HEAP_OP_FREE,   HEAP_OP_FREE,  HEAP_OP_FREE};
+
+/* 60% allocations, 10% reallocs, 30% frees: the live count grows to the
+ * model's limit and stays near it. */
+static const enum heap_op_kind growing_kinds[10] = {
+    HEAP_OP_ALLOC,  HEAP_OP_ALIGNED, HEAP_OP_CALLOC, HEAP_OP_ALLOC, HEAP_OP_ALLOC,
+    HEAP_OP_CALLOC, HEAP_OP_REALLOC, HEAP_OP_FREE,   HEAP_OP_FREE,  HEAP_OP_FREE};
+
+/* count random operations of kinds (ten, drawn evenly) and sizes from
+ * size_of against the model; every 64 steps all blocks are checked, and at
+ * the end everything is freed. Returns the allocations that failed for
+ * want of memory. */
+static long
+run(long count, const enum heap_op_kind kinds[10], size_t (*size_of)(void))
 {
-    (void)state;
     uint64_t first_seed = seed;
     heap_model_init(&model, arena, ARENA, 1);
-    for (long op = 0; op < operations; op++) {
-        struct heap_op o = random_op();
+    for (long op = 0; op < count; op++) {
+        uint64_t r = next();
+        struct heap_op o = heap_model_op(kinds[r % 10], size_of(), (size_t)(r >> 8));
         heap_model_step(&model, &o);
         if (op % 64 == 0) {
             heap_model_check_all(&model);
         }
     }
     heap_model_free_all(&model);
-    assert_true(model.failures > 0); /* memory did run out along the way */
-    printf("# %ld operations (seed %llu), %ld failed for want of memory\n", operations,
+    printf("# %ld operations (seed %llu), %ld failed for want of memory\n", count,
            (unsigned long long)first_seed, model.failures);
+    return model.failures;
+}
+
+static void
+test_random_operations(void **state)
+{
+    (void)state;
+    assert_true(run(operations, mixed_kinds, random_size) > 0); /* memory ran out */
+}
+
+static void
+test_small_operations(void **state)
+{
+    (void)state;
+    run(operations / 5, growing_kinds, small_size);
 }
 
 int
@@ -103,6 +140,7 @@ main(int argc, char **argv)
     if (argc > 2) {
         seed = strtoull(argv[2], NULL, 10);
     }
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_operations)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_operations),
+                                       cmocka_unit_test(test_small_operations)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
