@@ -46,7 +46,11 @@ TEXT = ('.c', '.h', '.asm', '.ld', '.py', '.md', '.build', '.txt', '.ini', '.cfg
 CLIMB = re.compile(r'(?<![\w.])((?:\.\./)+[\w.-]+(?:/[\w.-]+)*)')
 top = os.path.realpath(root)
 for folder, dirs, files in os.walk(top):
-    dirs[:] = [d for d in dirs if d != '.git' and not d.startswith('build') and d != 'img']
+    # Not the repository's own text: git's folder, the pictures, and build
+    # folders, by the usual name or by what Meson puts in one (a build
+    # folder may have any name: its logs are full of paths that climb).
+    dirs[:] = [d for d in dirs if d not in ('.git', 'img') and not d.startswith('build') and
+               not os.path.isdir(os.path.join(folder, d, 'meson-private'))]
     for name in files:
         if not name.endswith(TEXT):
             continue
