@@ -83,29 +83,63 @@ mixed_size(void)
     return (1u << shift) + rnd() % (1u << shift);
 }
 
+/* Objects with random lifetimes: which trace slots are live, which free. */
+static struct lifetimes {
+    uint32_t live[SLOTS], free_slots[SLOTS];
+    uint32_t nlive, nfree;
+} lives;
+
+/* Slots 0 to count - 1 free, the lowest taken first; none live. */
+static void
+lives_start(uint32_t count)
+{
+    lives.nlive = lives.nfree = 0;
+    for (uint32_t s = 0; s < count; s++) {
+        lives.free_slots[lives.nfree++] = count - 1 - s;
+    }
+}
+
+/* Allocate size bytes into the free slot on top. */
+static void
+lives_alloc(uint32_t size)
+{
+    uint32_t s = lives.free_slots[--lives.nfree];
+    add(OP_ALLOC, s, size);
+    lives.live[lives.nlive++] = s;
+}
+
+/* Free a live object chosen at random. */
+static void
+lives_free_one(void)
+{
+    uint32_t i = rnd() % lives.nlive;
+    add(OP_FREE, lives.live[i], 0);
+    lives.free_slots[lives.nfree++] = lives.live[i];
+    lives.live[i] = lives.live[--lives.nlive];
+}
+
+/* Free every live object. */
+static void
+lives_free_all(void)
+{
+    for (uint32_t i = 0; i < lives.nlive; i++) {
+        add(OP_FREE, lives.live[i], 0);
+    }
+    lives.nlive = 0;
+}
+
 static void
 trace_mixed(void)
 {
-    static uint32_t live[SLOTS], free_slots[SLOTS];
-    uint32_t nlive = 0, nfree = 0;
-    for (uint32_t s = 0; s < 2000; s++) {
-        free_slots[nfree++] = 1999 - s;
-    }
+    lives_start(2000);
     while (op_count < 200000) {
-        if (nlive == 0 || (nfree > 0 && rnd() % 2)) {
-            uint32_t s = free_slots[--nfree];
-            add(OP_ALLOC, s, mixed_size());
-            live[nlive++] = s;
+        if (lives.nlive == 0 || (lives.nfree > 0 && rnd() % 2)) {
+            lives_alloc(mixed_size());
         } else {
-            uint32_t i = rnd() % nlive;
-            add(OP_FREE, live[i], 0);
-            free_slots[nfree++] = live[i];
-            live[i] = live[--nlive];
+            lives_free_one();
         }
     }
-    for (uint32_t i = 0; i < nlive; i++) {
-        add(OP_FREE, live[i], 0);
-    }
+    lives_free_all();
 }
 
 static void
@@ -154,26 +188,16 @@ trace_small(void)
 static void
 trace_small_many(void)
 {
-    static uint32_t live[SLOTS], free_slots[SLOTS];
-    uint32_t nlive = 0, nfree = 0, steps = 0;
-    for (uint32_t s = 0; s < SLOTS; s++) {
-        free_slots[nfree++] = SLOTS - 1 - s;
-    }
-    while (nlive < MANY_LIVE || steps++ < MANY_STEPS) {
-        if (nlive == 0 || (nfree > 0 && rnd() % 4 < (nlive < MANY_LIVE ? 3u : 2u))) {
-            uint32_t s = free_slots[--nfree];
-            add(OP_ALLOC, s, 8 + rnd() % 57);
-            live[nlive++] = s;
+    lives_start(SLOTS);
+    for (uint32_t steps = 0; lives.nlive < MANY_LIVE || steps++ < MANY_STEPS;) {
+        if (lives.nlive == 0 ||
+            (lives.nfree > 0 && rnd() % 4 < (lives.nlive < MANY_LIVE ? 3u : 2u))) {
+            lives_alloc(8 + rnd() % 57);
         } else {
-            uint32_t i = rnd() % nlive;
-            add(OP_FREE, live[i], 0);
-            free_slots[nfree++] = live[i];
-            live[i] = live[--nlive];
+            lives_free_one();
         }
     }
-    for (uint32_t i = 0; i < nlive; i++) {
-        add(OP_FREE, live[i], 0);
-    }
+    lives_free_all();
 }
 
 /* --- the allocators ---------------------------------------------------- */
