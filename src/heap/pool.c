@@ -301,6 +301,23 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
         return heap_pool_add(pool, (void *)start, piece) &&
                (heap_pool_add(pool, (void *)(start + piece), end - start - piece), true);
     }
+    /* A free rounds the pointer down to a HEAP_SPAN boundary and reads the
+     * word there, looking for a span: for every payload of the region, the
+     * end's sentinel's included, that word must lie inside the region. So
+     * the first payload starts on a boundary (losing less than HEAP_SPAN),
+     * and the end is never one. */
+    start = ((start + HEADER + HEAP_SPAN - 1) & ~(uintptr_t)(HEAP_SPAN - 1)) - HEADER;
+    end -= end % HEAP_SPAN ? 0 : HEAP_ALIGN;
+    if (start >= end || end - start < 2 * HEADER + MIN_PAYLOAD) {
+        return false;
+    }
+    /* Clear every word a span header could have left at a boundary: RAM
+     * keeps what an earlier pool (the last boot's, before a warm reset)
+     * wrote, and a free must not take a stale span for a live one. One
+     * store per HEAP_SPAN, once. */
+    for (uintptr_t at = start + HEADER; at < end - HEADER; at += HEAP_SPAN) {
+        *(volatile uintptr_t *)at = 0;
+    }
     uintptr_t last = pool->total ? pool->first + pool->span : end;
     if (pool->total == 0 || start + HEADER < pool->first) {
         pool->first = start + HEADER;

@@ -104,9 +104,11 @@ heap_pool_bounds(uintptr_t mem, size_t bytes, uintptr_t *start, uintptr_t *end)
 }
 
 /* Manage [mem, mem + bytes) too (aligned inwards to 16 bytes; pieces of at
- * most HEAP_MAX_BLOCK; a region that reaches the top of the address space
- * loses its last 16 bytes). Returns false, adding nothing, when too small
- * to hold a block. */
+ * most HEAP_MAX_BLOCK; each piece's first payload moved up to a HEAP_SPAN
+ * boundary, losing less than HEAP_SPAN; a region that reaches the top of
+ * the address space loses its last 16 bytes). Writes one word per
+ * HEAP_SPAN of it, to clear what an earlier pool's spans left there.
+ * Returns false, adding nothing, when too small to hold a block. */
 bool heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes);
 
 /* size bytes, 16-byte aligned, or NULL when no free block fits. size 0
@@ -135,9 +137,9 @@ void *heap_pool_realloc(struct heap_pool *pool, void *p, size_t size);
 /* Give back a block; NULL is ignored. Misuse panics (see above). */
 void heap_pool_free(struct heap_pool *pool, void *p);
 
-/* Give the spans kept for reuse with no slot allocated back to TLSF (at
- * most one per class), so that they can merge with their neighbours: after
- * everything is freed, the pool is one free block per region again. */
+/* Give every span kept for reuse (none of its slots allocated) back to
+ * TLSF, so that they can merge with their neighbours: after everything is
+ * freed, the pool is one free block per region again. */
 void heap_pool_trim(struct heap_pool *pool);
 
 /* The pool's figures. largest_free is exact: the largest size that

@@ -15,8 +15,9 @@
 #define MAX_CHUNKS 16384 /* 1 GiB of 64 KiB chunks */
 #define MAX_EDGES  512   /* the boot tests hand over maps of up to 200 entries */
 /* What the heap may keep for itself besides the image: the loader's data,
- * block headers, alignment. */
-#define HEAP_SLACK (64 * 1024)
+ * block headers, alignment; and in each region, the move of its first
+ * block up to a span boundary (less than HEAP_SPAN). */
+#define HEAP_SLACK (64 * 1024 + (uint64_t)heap_regions() * HEAP_SPAN)
 
 extern char kernel_image_start[], kernel_image_end[];
 
