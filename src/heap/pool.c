@@ -306,17 +306,20 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
      * end's sentinel's included, that word must lie inside the region. So
      * the first payload starts on a boundary (losing less than HEAP_SPAN),
      * and the end is never one. */
+    uintptr_t cell = start; /* the epoch's, in the first region */
+    start += pool->total ? 0 : HEAP_ALIGN;
     start = ((start + HEADER + HEAP_SPAN - 1) & ~(uintptr_t)(HEAP_SPAN - 1)) - HEADER;
     end -= end % HEAP_SPAN ? 0 : HEAP_ALIGN;
     if (start >= end || end - start < 2 * HEADER + MIN_PAYLOAD) {
         return false;
     }
-    /* Clear every word a span header could have left at a boundary: RAM
-     * keeps what an earlier pool (the last boot's, before a warm reset)
-     * wrote, and a free must not take a stale span for a live one. One
-     * store per HEAP_SPAN, once. */
-    for (uintptr_t at = start + HEADER; at < end - HEADER; at += HEAP_SPAN) {
-        *(volatile uintptr_t *)at = 0;
+    if (!pool->total) {
+        /* RAM keeps what an earlier pool over it wrote (the last boot's,
+         * before a warm reset): its span headers must not pass for this
+         * pool's. Span canaries include the epoch, one more than the one
+         * found in the first region's cell, where that pool kept its own. */
+        pool->epoch = *(volatile uintptr_t *)cell + 1;
+        *(volatile uintptr_t *)cell = pool->epoch;
     }
     uintptr_t last = pool->total ? pool->first + pool->span : end;
     if (pool->total == 0 || start + HEADER < pool->first) {
@@ -392,10 +395,12 @@ release(struct heap_pool *pool, struct heap_block *b)
     insert_free(pool, b);
 }
 
+/* A span's canary: its address and the pool's epoch, so that no earlier
+ * pool's span passes for one of this pool's. */
 static uintptr_t
-span_canary(const struct heap_span *s)
+span_canary(const struct heap_pool *pool, const struct heap_span *s)
 {
-    return SPAN_CANARY ^ (uintptr_t)s;
+    return SPAN_CANARY ^ (uintptr_t)s ^ pool->epoch;
 }
 
 static uintptr_t
@@ -422,7 +427,7 @@ span_holding(const struct heap_pool *pool, void *p)
     if ((uintptr_t)p % HEAP_ALIGN || (uintptr_t)s - pool->first >= pool->span) {
         return NULL;
     }
-    return s->canary == span_canary(s) ? s : NULL;
+    return s->canary == span_canary(pool, s) ? s : NULL;
 }
 
 /* The bit of s->used that marks the slot at p allocated; *word is set to
@@ -510,7 +515,7 @@ span_new(struct heap_pool *pool, struct heap_small_class *c)
     for (size_t i = 0; i < sizeof s->used / sizeof s->used[0]; i++) {
         s->used[i] = 0;
     }
-    s->canary = span_canary(s);
+    s->canary = span_canary(pool, s);
     s->next = s->prev = NULL;
     s->free = NULL;
     s->fresh = (uintptr_t)s + SPAN_HEADER;

@@ -79,6 +79,7 @@ struct heap_pool {
     uint32_t sl_bitmap[HEAP_FL_COUNT]; /* bit s: list [f][s] is not empty */
     struct heap_block *lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
     uintptr_t first, span; /* every payload lies in [first, first + span) */
+    uintptr_t epoch;       /* in span canaries: unlike any earlier pool's here */
     size_t total, used, live;
     struct heap_small_class small[HEAP_SMALL_CLASSES]; /* slots of 16, 32, 48, 64 */
 };
@@ -106,9 +107,11 @@ heap_pool_bounds(uintptr_t mem, size_t bytes, uintptr_t *start, uintptr_t *end)
 /* Manage [mem, mem + bytes) too (aligned inwards to 16 bytes; pieces of at
  * most HEAP_MAX_BLOCK; each piece's first payload moved up to a HEAP_SPAN
  * boundary, losing less than HEAP_SPAN; a region that reaches the top of
- * the address space loses its last 16 bytes). Writes one word per
- * HEAP_SPAN of it, to clear what an earlier pool's spans left there.
- * Returns false, adding nothing, when too small to hold a block. */
+ * the address space loses its last 16 bytes). The first region also keeps
+ * the pool's epoch in its first 16 bytes: one more than what an earlier
+ * pool over the same memory left there, so that its span headers, still
+ * in RAM after a warm reset, do not pass for this pool's. Returns false,
+ * adding nothing, when too small to hold a block. */
 bool heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes);
 
 /* size bytes, 16-byte aligned, or NULL when no free block fits. size 0
