@@ -128,8 +128,8 @@ def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
 
 
 def breakdown(results):
-    """Where the time went, per target: the wall time of each step summed
-    over its configurations, and each suite's test time (tests of a
+    """Where the time went, per target: the wall and CPU time of each step
+    summed over its configurations, and each suite's test time (tests of a
     configuration run side by side, so these add up to more than the
     test step's wall time)."""
     rows = []
@@ -145,8 +145,7 @@ def breakdown(results):
         for r in mine:
             for suite, seconds in r['suites'].items():
                 suites[suite] = suites.get(suite, 0) + seconds
-        rows.append({'target': target, 'steps': steps, 'cpu': cpu, 'suites': suites,
-                     'configurations': len(mine)})
+        rows.append({'target': target, 'steps': steps, 'cpu': cpu, 'suites': suites})
     return rows
 
 

@@ -306,14 +306,15 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
      * end's sentinel's included, that word must lie inside the region. So
      * the first payload starts on a boundary (losing less than HEAP_SPAN),
      * and the end is never one. */
+    bool first_region = pool->total == 0;
     uintptr_t cell = start; /* the epoch's, in the first region */
-    start += pool->total ? 0 : HEAP_ALIGN;
+    start += first_region ? HEAP_ALIGN : 0;
     start = ((start + HEADER + HEAP_SPAN - 1) & ~(uintptr_t)(HEAP_SPAN - 1)) - HEADER;
     end -= end % HEAP_SPAN ? 0 : HEAP_ALIGN;
     if (start >= end || end - start < 2 * HEADER + MIN_PAYLOAD) {
         return false;
     }
-    if (!pool->total) {
+    if (first_region) {
         /* RAM keeps what an earlier pool over it wrote (the last boot's,
          * before a warm reset): its span headers must not pass for this
          * pool's. Span canaries include the epoch, one more than the one
@@ -321,8 +322,8 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
         pool->epoch = *(volatile uintptr_t *)cell + 1;
         *(volatile uintptr_t *)cell = pool->epoch;
     }
-    uintptr_t last = pool->total ? pool->first + pool->span : end;
-    if (pool->total == 0 || start + HEADER < pool->first) {
+    uintptr_t last = first_region ? end : pool->first + pool->span;
+    if (first_region || start + HEADER < pool->first) {
         pool->first = start + HEADER;
     }
     pool->span = (end > last ? end : last) - pool->first;
