@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Console cost: instructions per character written, scrolling included,
-and the scroll's memmove against glibc's.
+and core's memmove against glibc's on the copies a scroll by moving rows
+would make.
 
     bench/console.py
 
@@ -11,7 +12,10 @@ width's block copies (src/arch/x86/include/asm/string.h), and counts
 instructions with valgrind --tool=callgrind (deterministic), each run
 collecting only its measured function: the console writing 5000 lines of
 79 characters and '\n', core's memmove of the bytes those lines' scrolls
-move (24 rows of 160 bytes each), and glibc's memmove of the same.
+move (24 rows of 160 bytes each), and glibc's memmove of the same. The
+console itself no longer moves rows to scroll (it turns a ring of rows in
+RAM and copies the screen out once a write), but memmove is what every
+other copy in the kernel uses, so its target stays measured on these.
 
 What is compared: core's memmove is `rep movsl` (i686) or `rep movsq`
 (x86_64), and callgrind counts every step of a `rep` instruction as one

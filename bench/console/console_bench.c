@@ -2,8 +2,8 @@
  * bench/console.py measures under callgrind.
  *
  *   console_bench text     write LINES lines of 79 characters and '\n'
- *   console_bench core     memmove the bytes those lines' scrolls move
- *                          (with core's memmove, which scrolling uses)
+ *   console_bench core     memmove the bytes those lines' scrolls would
+ *                          move row by row, with core's memmove
  *   console_bench libc     the same with the C library's memmove
  * Only the function named in each mode is measured (--toggle-collect). */
 #include <stdint.h>

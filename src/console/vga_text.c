@@ -2,6 +2,8 @@
 
 #include "core/string.h"
 
+#define VGA_CELLS (VGA_COLS * VGA_ROWS)
+
 void
 vga_text_init(struct vga_text *t, volatile uint16_t *cells, enum vga_color fg,
               enum vga_color bg)
@@ -18,23 +20,81 @@ vga_text_set_color(struct vga_text *t, enum vga_color fg, enum vga_color bg)
     t->bg = bg;
 }
 
-/* Fill count cells from first on with blanks in the current colours. The
- * cells are only written, each once, so memset16 (a call the compiler cannot
- * see into, -fno-builtin) may write them without volatile. */
-static void
-blank(struct vga_text *t, int first, int count)
+/* The shadow cell that shows at row, col: screen row 0 is shadow row top. */
+static uint16_t *
+shadow_cell(struct vga_text *t, int row, int col)
 {
-    memset16((uint16_t *)(t->cells + first), vga_cell(' ', t->fg, t->bg), (size_t)count);
+    int r = t->top + row;
+    if (r >= VGA_ROWS) {
+        r -= VGA_ROWS;
+    }
+    return &t->shadow[r * VGA_COLS + col];
+}
+
+/* Note that screen cells from .. to-1 changed in the shadow since the last
+ * flush. */
+static void
+mark(struct vga_text *t, int from, int to)
+{
+    if (from < t->dirty_from) {
+        t->dirty_from = from;
+    }
+    if (to > t->dirty_to) {
+        t->dirty_to = to;
+    }
+}
+
+/* Copy count shadow cells, from screen cell first on, to the device. The
+ * device is only written, each cell once, so memcpy (a call the compiler
+ * cannot see into, -fno-builtin) may write it without volatile. */
+static void
+copy_out(struct vga_text *t, int first, int count)
+{
+    int from = t->top * VGA_COLS + first; /* the ring's index of screen cell first */
+    if (from >= VGA_CELLS) {
+        from -= VGA_CELLS;
+    }
+    int before_wrap = VGA_CELLS - from < count ? VGA_CELLS - from : count;
+    uint16_t *to = (uint16_t *)(t->cells + first);
+    memcpy(to, &t->shadow[from], (size_t)before_wrap * sizeof t->shadow[0]);
+    memcpy(to + before_wrap, &t->shadow[0],
+           (size_t)(count - before_wrap) * sizeof t->shadow[0]);
+}
+
+/* Show on the device what changed in the shadow, and start a new change. */
+static void
+flush(struct vga_text *t)
+{
+    if (t->dirty_from < t->dirty_to) {
+        copy_out(t, t->dirty_from, t->dirty_to - t->dirty_from);
+    }
+    t->dirty_from = VGA_CELLS;
+    t->dirty_to = 0;
+}
+
+/* Fill count shadow cells of row from col on with blanks in the current
+ * colours. */
+static void
+blank(struct vga_text *t, int row, int col, int count)
+{
+    memset16(shadow_cell(t, row, col), vga_cell(' ', t->fg, t->bg), (size_t)count);
 }
 
 void
 vga_text_clear(struct vga_text *t)
 {
-    blank(t, 0, VGA_COLS * VGA_ROWS);
+    t->top = 0;
+    blank(t, 0, 0, VGA_CELLS);
     t->row = t->col = 0;
+    t->dirty_from = 0; /* set, not widened: init calls this on a struct never set */
+    t->dirty_to = VGA_CELLS;
+    flush(t);
 }
 
-/* Start the next line, scrolling the screen up by one when at the bottom. */
+/* Start the next line, scrolling the screen up by one when at the bottom.
+ * A scroll only turns the ring, and the whole screen is copied out once,
+ * when the write ends: however many lines a write scrolls, the device is
+ * written once and never read (reading VGA memory is slow on a real card). */
 static void
 newline(struct vga_text *t)
 {
@@ -43,11 +103,9 @@ newline(struct vga_text *t)
         t->row++;
         return;
     }
-    /* memmove is a call the compiler cannot see into (-fno-builtin): every
-     * byte is written, so dropping volatile for it is safe. */
-    memmove((void *)t->cells, (const void *)(t->cells + VGA_COLS),
-            (VGA_ROWS - 1) * VGA_COLS * sizeof t->cells[0]);
-    blank(t, (VGA_ROWS - 1) * VGA_COLS, VGA_COLS);
+    t->top = t->top == VGA_ROWS - 1 ? 0 : t->top + 1;
+    blank(t, VGA_ROWS - 1, 0, VGA_COLS);
+    mark(t, 0, VGA_CELLS);
 }
 
 /* Put one visible character at the cursor and advance, wrapping at 80. */
@@ -57,7 +115,9 @@ put(struct vga_text *t, uint8_t ch)
     if (t->col == VGA_COLS) {
         newline(t);
     }
-    t->cells[t->row * VGA_COLS + t->col++] = vga_cell(ch, t->fg, t->bg);
+    int at = t->row * VGA_COLS + t->col;
+    *shadow_cell(t, t->row, t->col++) = vga_cell(ch, t->fg, t->bg);
+    mark(t, at, at + 1);
 }
 
 /* Put the glyphs from s on, as put() would one by one, and stop at end, at
@@ -71,18 +131,19 @@ put_run(struct vga_text *t, const char *s, const char *end)
         newline(t);
     }
     uint16_t colours = vga_cell(0, t->fg, t->bg);
-    volatile uint16_t *cell = t->cells + t->row * VGA_COLS + t->col;
     size_t room = (size_t)(VGA_COLS - t->col);
     size_t n = (size_t)(end - s) < room ? (size_t)(end - s) : room;
     /* Indexed from the run's end by i = -n .. -1: the index is also the
      * loop's count, one instruction less a character than counting up. */
     const uint8_t *from = (const uint8_t *)s + n;
-    volatile uint16_t *to = cell + n;
+    uint16_t *to = shadow_cell(t, t->row, t->col) + n;
     ptrdiff_t i = -(ptrdiff_t)n;
     for (; i < 0 && from[i] >= ' '; i++) {
         to[i] = colours | from[i];
     }
+    int at = t->row * VGA_COLS + t->col;
     t->col += (int)(n + (size_t)i);
+    mark(t, at, at + (int)(n + (size_t)i));
     return (const char *)from + i;
 }
 
@@ -120,4 +181,5 @@ vga_text_write(struct vga_text *t, const char *s, size_t n)
             put(t, (uint8_t)ch); /* a control byte shown as its glyph */
         }
     }
+    flush(t);
 }

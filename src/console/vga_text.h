@@ -1,7 +1,9 @@
 /* Text on an 80x25 array of VGA cells: characters, control characters,
  * wrapping and scrolling. Pure logic on memory, so that it runs on the host
  * too; console.c points it at the real buffer at 0xB8000 and moves the
- * hardware cursor. */
+ * hardware cursor. The text is kept in a shadow in RAM, a ring of rows that
+ * a scroll turns; each call ends by copying what changed to the device,
+ * which is only ever written. */
 #ifndef CONSOLE_VGA_TEXT_H
 #define CONSOLE_VGA_TEXT_H
 
@@ -42,8 +44,12 @@ vga_cell(uint8_t ch, enum vga_color fg, enum vga_color bg)
 }
 
 struct vga_text {
-    volatile uint16_t *cells; /* VGA_COLS * VGA_ROWS, row-major: device memory */
-    int row, col;             /* where the next character goes */
+    volatile uint16_t *cells; /* VGA_COLS * VGA_ROWS, row-major: the device */
+    uint16_t
+        shadow[VGA_ROWS * VGA_COLS]; /* the same cells, screen row r in row top + r */
+    int top;                         /* (mod VGA_ROWS) */
+    int dirty_from, dirty_to;        /* screen cells not yet copied out */
+    int row, col;                    /* where the next character goes */
     enum vga_color fg, bg;
 };
 

@@ -214,6 +214,28 @@ test_clear(void **state)
     assert_int_equal(t.col, 0);
 }
 
+/* The device is written from the shadow: only the cells a write changed,
+ * unless it scrolled, and then every cell. A cell changed behind the
+ * console's back shows that. */
+static void
+test_device_written_where_changed(void **state)
+{
+    (void)state;
+    write_str("ab");
+    cells[5] = 0xBEEF;
+    cells[VGA_COLS * VGA_ROWS - 1] = 0xDEAD;
+    write_str("c\r\b");
+    assert_int_equal(at(0, 2), 'c');
+    assert_int_equal(cells[5], 0xBEEF);
+    assert_int_equal(cells[VGA_COLS * VGA_ROWS - 1], 0xDEAD);
+    for (int i = 0; i < VGA_ROWS; i++) {
+        write_str("\n");
+    }
+    assert_string_equal(row_text(0), row_text(VGA_ROWS - 1));
+    assert_int_equal(cells[5], 0x1720);
+    assert_int_equal(cells[VGA_COLS * VGA_ROWS - 1], 0x1720);
+}
+
 /* The console as it was written before the run loop: one character at a
  * time, each through put(). vga_text_write must leave the same cells and
  * cursor for any bytes, however they are split into calls. */
@@ -338,6 +360,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_init_clears_in_colours, setup),
         cmocka_unit_test_setup(test_cell_encoding, setup),
+        cmocka_unit_test_setup(test_device_written_where_changed, setup),
         cmocka_unit_test_setup(test_wrap_at_80, setup),
         cmocka_unit_test_setup(test_full_line_then_newline, setup),
         cmocka_unit_test_setup(test_tabs, setup),
