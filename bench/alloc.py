@@ -104,17 +104,25 @@ def reference_objects(tmp, bits, alloc):
     return objects
 
 
-def build(tmp, bits):
+def build(tmp, bits, harden=()):
+    """The bench for one width; harden: flags the kernel's pool.c gets on top
+    (bench/hardening.py)."""
     panic = os.path.join(tmp, 'panic.c')
     with open(panic, 'w') as f:
         f.write(PANIC)
     exe = os.path.join(tmp, 'alloc_bench{}'.format(bits))
     alloc = os.path.join(ROOT, 'bench', 'alloc')
-    subprocess.run(['gcc', '-m{}'.format(bits), '-O2', '-fno-pie', '-no-pie',
-                    '-I', os.path.join(ROOT, 'src'), '-I', alloc,
-                    os.path.join(alloc, 'alloc_bench.c'), os.path.join(alloc, 'others.c'),
-                    os.path.join(ROOT, 'src', 'heap', 'pool.c'), panic, '-o', exe] +
-                   reference_objects(tmp, bits, alloc), check=True)
+    cc = ['gcc', '-m{}'.format(bits), '-O2', '-fno-pie', '-I', os.path.join(ROOT, 'src')]
+    pool = os.path.join(tmp, 'pool.o')
+    subprocess.run(cc + list(harden) + ['-c', os.path.join(ROOT, 'src', 'heap', 'pool.c'),
+                                        '-o', pool], check=True)
+    objects = [pool]
+    for src in (os.path.join(alloc, 'alloc_bench.c'), os.path.join(alloc, 'others.c'), panic):
+        objects.append(os.path.join(tmp, os.path.basename(src) + '.o'))
+        subprocess.run(cc + ['-I', alloc, '-c', src, '-o', objects[-1]], check=True)
+    links = [f for f in harden if f.startswith('-fsanitize')]  # its runtime, not its checks
+    subprocess.run(cc + ['-no-pie'] + objects + reference_objects(tmp, bits, alloc) + links +
+                   ['-o', exe], check=True)
     return exe
 
 

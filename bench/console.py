@@ -40,9 +40,10 @@ RENAMES = ['-D{0}=core_{0}'.format(f) for f in
            ('memset', 'memcpy', 'memmove', 'memcmp', 'strlen', 'strcmp', 'strncmp')]
 
 
-def build(tmp, bits):
+def build(tmp, bits, harden=()):
     """The bench for one width (gcc -m32 or -m64 -O2, not position-independent,
-    as the kernel is not), with the x86 string primitives of that width."""
+    as the kernel is not), with the x86 string primitives of that width;
+    harden: flags the kernel's sources get on top (bench/hardening.py)."""
     exe = os.path.join(tmp, 'console_bench{}'.format(bits))
     src = os.path.join(ROOT, 'src')
     cc = ['gcc', '-m{}'.format(bits), '-O2', '-fno-pie', '-I', src,
@@ -51,10 +52,13 @@ def build(tmp, bits):
     for path, flags in ((os.path.join('core', 'string.c'), ['-fno-builtin']),
                         (os.path.join('console', 'vga_text.c'), [])):
         objects.append(os.path.join(tmp, '{}{}.o'.format(os.path.basename(path), bits)))
-        subprocess.run(cc + RENAMES + flags +
+        subprocess.run(cc + RENAMES + flags + list(harden) +
                        ['-c', os.path.join(src, path), '-o', objects[-1]], check=True)
-    subprocess.run(cc + ['-no-pie', os.path.join(ROOT, 'bench', 'console', 'console_bench.c')]
-                   + objects + ['-o', exe], check=True)
+    links = [f for f in harden if f.startswith('-fsanitize')]  # its runtime, not its checks
+    bench = os.path.join(tmp, 'console_bench{}.o'.format(bits))
+    subprocess.run(cc + ['-c', os.path.join(ROOT, 'bench', 'console', 'console_bench.c'),
+                         '-o', bench], check=True)
+    subprocess.run(cc + ['-no-pie', bench] + objects + links + ['-o', exe], check=True)
     return exe
 
 
