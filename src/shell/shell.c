@@ -176,6 +176,24 @@ static const struct shell_command builtins[] = {
 
 #define BUILTIN_COUNT (int)(sizeof builtins / sizeof builtins[0] - !CONFIG_HEAP)
 
+/* The smash command, in stack-protector builds: writes twice its size into
+ * a local buffer, over the canary above it (a size the compiler cannot see,
+ * so the write is done as written). The canary check before it returns
+ * calls __stack_chk_fail, whose panic names an address in this function. */
+__attribute__((noinline)) static void
+smash_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    char buffer[16];
+    volatile size_t size = 2 * sizeof buffer;
+    memset(buffer, 'S', size);
+    kprintf("smash: %zu bytes written into a %zu-byte buffer\n", size, sizeof buffer);
+}
+
+static const struct shell_command smash_command = {
+    "smash", "", "overflow a stack buffer (stack protector)", smash_run, 0};
+
 /* Command i of all: the built-ins first, then those registered. */
 static const struct shell_command *
 command(int i)
@@ -198,6 +216,9 @@ help_run(int argc, char **argv)
 void
 shell_init(void)
 {
+    if (CONFIG_STACK_PROTECTOR) {
+        shell_register(&smash_command);
+    }
     kprintf(PROMPT);
     prompt_shown = true;
 }

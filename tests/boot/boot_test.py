@@ -34,6 +34,10 @@ BOOT_TIMEOUT = {'kernel': 15, 'iso': 40}
 SCENARIOS = {}
 
 
+class Skip(Exception):
+    """A scenario that cannot apply to this image: the test is skipped."""
+
+
 def scenario(fn):
     SCENARIOS[fn.__name__.replace('_', '-')] = fn
     return fn
@@ -563,7 +567,8 @@ def unknown(args, cfg, how):
 @scenario
 def help(args, cfg, how):
     """help lists the built-in commands and those of the enabled gates (mem
-    only with the heap), and says how long a line may be."""
+    only with the heap; smash only with the stack protector), and says how
+    long a line may be."""
     commands = [('help', '', 'list the commands'), ('clear', '', 'clear the screen'),
                 ('echo', 'TEXT', 'print TEXT'),
                 ('color', 'FG BG', 'set the text colours and clear'),
@@ -571,6 +576,8 @@ def help(args, cfg, how):
                 ('reboot', '', 'reset the machine'), ('halt', '', 'stop the CPU')]
     if cfg['CONFIG_HEAP']:
         commands.append(('mem', '', "show the heap's figures"))
+    if cfg['CONFIG_STACK_PROTECTOR']:
+        commands.append(('smash', '', 'overflow a stack buffer (stack protector)'))
     shell_session(args, cfg, 'help', 'help\n', ['> help'] + [
         '  {:<6} {:<8} {}'.format(*c) for c in commands] + [
         'a line holds 76 characters; keys also come from COM1', '> '])
@@ -1414,6 +1421,138 @@ def nox_pipe(args, cfg, how):
             r.returncode, missing, out, r.stderr.decode(errors='replace')))
 
 
+# The stack protector (-Dstack-protector): the report of a smashed canary,
+# and the guard chosen at boot on CPUs with and without RDRAND and RDTSC.
+SMASH_REPORT = re.compile(r'PANIC: (stack smashing detected at 0x([0-9a-f]+)) '
+                          r'\(at src/boot/stack_protector\.c:\d+\)\n')
+SMASH_WHERE = re.compile(r' at src/boot/stack_protector\.c:\d+')
+
+
+def expect_smash_report(m, args, cfg, shot):
+    """Wait for the stack protector's panic, as expect_panic does (debug
+    port, then the panic screen or the red line; the CPU halts); returns the
+    message and the address it names."""
+    match = expect_panic(m, args, cfg, SMASH_REPORT,
+                         lambda match: panic_rows([' ' + match.group(1)], SMASH_WHERE),
+                         shot)
+    return match.group(1), int(match.group(2), 16)
+
+
+def call_before(image, address):
+    """Where the direct call (E8, 32-bit displacement) that ends right
+    before address in image's code goes, or None when no call ends there."""
+    e = elf.Elf(image)
+    for _, _, flags, start, offset, size, *_ in e.sections:
+        if flags & elf.SHF_EXECINSTR and start + 5 <= address <= start + size:
+            code = e.image[offset + address - start - 5:offset + address - start]
+            if code[0] == 0xE8:
+                return address + struct.unpack('<i', code[1:])[0]
+    return None
+
+
+@scenario
+def stack_smash(args, cfg, how):
+    """The shell's smash (stack-protector builds) writes 32 bytes into a
+    16-byte buffer, over its canary. Its check panics: "stack smashing
+    detected at ADDRESS" on the debug port, on COM1 (the console's mirror)
+    and on the panic screen's cells, and the CPU halts. ADDRESS is
+    __stack_chk_fail's return address: a call to __stack_chk_fail ends
+    there, and addr2line puts the byte before it in smash_run."""
+    m, row = start_shell(args, cfg)
+    with m:
+        m.send_keys('smash\n')
+        message, address = expect_smash_report(m, args, cfg, 'stack-smash')
+        serial = m.serial_log()
+    com1 = ' *** sluice: kernel panic ***\r\n\r\n {}\r\n\r\n at src/boot/stack_protector.c:'
+    if com1.format(message) not in serial:
+        raise MachineError('COM1 lacks the report {!r}:\n{}'.format(message, serial))
+    target = call_before(args.elf, address)
+    if target != elf_symbol(args.elf, '__stack_chk_fail'):
+        raise MachineError('{:#x} does not follow a call to __stack_chk_fail (a call '
+                           'to {})'.format(address, target and hex(target)))
+    name = subprocess.run([args.addr2line, '-f', '-e', args.elf, hex(address - 1)],
+                          capture_output=True, text=True, check=True).stdout.split()[0]
+    if name != 'smash_run':
+        raise MachineError('{:#x} - 1 is in {}, want smash_run'.format(address, name))
+
+
+@scenario
+def stack_fail_report(args, cfg, how):
+    """Where there is no shell to smash a canary, the test makes the call a
+    failed check makes, through the gdb stub: once boot_start has returned
+    (the console, if any, is up), kmain calls __stack_chk_fail with a return
+    address of the test's. The report names that address on the debug port,
+    on the panic screen or, without the console, on the red line; the CPU
+    halts. Skipped (exit 77) when the image has no __stack_chk_fail."""
+    try:
+        fail = elf_symbol(args.elf, '__stack_chk_fail')
+    except KeyError:
+        raise Skip('no function of this image needs a canary (with every gate off '
+                   'and -Dstack-protector=strong or basic), so nothing calls '
+                   '__stack_chk_fail and the linker dropped it')
+    m = Machine(args.elf, memory=MEMORY, gdb=True).start()
+    with m:
+        word = args.bits // 8
+        stub = GdbStub(m.gdb_port, args.elf)
+        stub.run_to(elf_symbol(args.elf, 'boot_start'))
+        back = int.from_bytes(stub.read_memory(stub.register('esp'), word), 'little')
+        stub.run_to(back)  # in kmain, right after boot_start
+        fake = elf_symbol(args.elf, 'kmain') + 1
+        sp = stub.register('esp') - word
+        stub.write_memory(sp, fake.to_bytes(word, 'little'))
+        stub.set_register('esp', sp)
+        stub.set_register('eip', fail)
+        stub.detach()
+        _, address = expect_smash_report(m, args, cfg, 'stack-fail-report')
+    if address != fake:
+        raise MachineError('the report names {:#x}, want the return address {:#x}'
+                           .format(address, fake))
+
+
+GUARD_LINE = re.compile(r'^stack guard chosen from (.*)$', re.M)
+RDRAND, RDTSC, LOADER = 'RDRAND', "RDTSC and the loader's data", "the loader's data alone"
+# Each target's CPUs, and the source the guard must come from on each:
+# RDRAND on a CPU without a TSC (so that only RDRAND can make two boots
+# differ) and with one; the TSC without RDRAND; neither (i686's 486, and
+# QEMU's x86_64 CPU with its TSC taken away).
+GUARD_CPUS = {32: [('max,-tsc', RDRAND), ('max', RDRAND), ('qemu32', RDTSC),
+                   ('486', LOADER)],
+              64: [('max,-tsc', RDRAND), ('max', RDRAND), ('qemu64', RDTSC),
+                   ('qemu64,-tsc', LOADER)]}
+
+
+def boot_guard(args, cpu, cmdline):
+    """Boot on -cpu cpu with the loader's command line cmdline; returns the
+    guard's source, as the debug port says it, and the guard, read from
+    __stack_chk_guard's address in RAM."""
+    with Machine(args.elf, memory=MEMORY, extra=['-cpu', cpu], cmdline=cmdline) as m:
+        m.wait_until(lambda m: GUARD_LINE.search(m.debug_log()), 15,
+                     'the stack guard line on -cpu ' + cpu)
+        raw = m.memory(elf_symbol(args.elf, '__stack_chk_guard'), args.bits // 8)
+        return GUARD_LINE.search(m.debug_log()).group(1), int.from_bytes(raw, 'little')
+
+
+@scenario
+def stack_guard(args, cfg, how):
+    """The guard comes from the best source the CPU has (the debug port
+    names it), its low byte is 0 and the rest is not, and two boots of the
+    same machine get different guards; from the loader's data alone, which
+    is the same at every boot, two boots with different command lines do."""
+    for cpu, source in GUARD_CPUS[args.bits]:
+        cmdlines = ['one', 'two'] if source == LOADER else ['one', 'one']
+        guards = []
+        for cmdline in cmdlines:
+            got, guard = boot_guard(args, cpu, cmdline)
+            if got != source or guard & 0xFF or not guard >> 8:
+                raise MachineError('-cpu {}: guard {:#x} from {}; want it from {}, with '
+                                   'a zero low byte and other bits set'.format(
+                                       cpu, guard, got, source))
+            guards.append(guard)
+        if guards[0] == guards[1]:
+            raise MachineError('-cpu {}: two boots (command lines {}) got the same guard '
+                               '{:#x}'.format(cpu, ' and '.join(cmdlines), guards[0]))
+
+
 def shoot(m, args, name):
     if args.shots and m.proc.poll() is None:
         os.makedirs(args.shots, exist_ok=True)
@@ -1430,6 +1569,7 @@ def main():
     p.add_argument('--ktest')
     p.add_argument('--how', choices=['kernel', 'iso'], default='kernel')
     p.add_argument('--shots')
+    p.add_argument('--addr2line', help='llvm-addr2line or addr2line (stack-smash)')
     args = p.parse_args()
     args.bits = elf.bits_of(args.elf)  # 32 (i686) or 64 (x86_64)
     try:
@@ -1437,6 +1577,9 @@ def main():
     except MachineError as e:
         print('FAIL {}: {}'.format(args.scenario, e))
         return 1
+    except Skip as e:
+        print('SKIP {}: {}'.format(args.scenario, e))
+        return 77  # meson test's exit code for a skipped test
     print('ok {}'.format(args.scenario))
     return 0
 

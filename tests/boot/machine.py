@@ -325,14 +325,17 @@ class GdbStub:
         self.command('z1,{:x},1'.format(addr))
         return reply
 
-    # Where the 32-bit registers that the loader hands over sit in the
-    # stub's register packet: 4-byte slots in gdb's i386 order (EAX ECX EDX
-    # EBX), 8-byte slots in its x86-64 order (RAX RBX RCX RDX) from
-    # qemu-system-x86_64, even while the CPU is still in 32-bit mode.
-    SLOTS = {32: {'eax': 0, 'ebx': 3 * 4}, 64: {'eax': 0, 'ebx': 1 * 8}}
+    # Where the 32-bit registers that the loader hands over, and the stack
+    # and instruction pointers, sit in the stub's register packet: 4-byte
+    # slots in gdb's i386 order (EAX ECX EDX EBX ESP EBP ESI EDI EIP),
+    # 8-byte slots in its x86-64 order (RAX RBX RCX RDX RSI RDI RBP RSP
+    # R8-R15 RIP) from qemu-system-x86_64, even while the CPU is still in
+    # 32-bit mode. 'esp' and 'eip' name the low halves of RSP and RIP there.
+    SLOTS = {32: {'eax': 0, 'ebx': 3 * 4, 'esp': 4 * 4, 'eip': 8 * 4},
+             64: {'eax': 0, 'ebx': 1 * 8, 'esp': 7 * 8, 'eip': 16 * 8}}
 
     def set_register(self, name, value):
-        """Set the low 32 bits of a register ('eax' or 'ebx'). QEMU's stub
+        """Set the low 32 bits of a register (a name in SLOTS). QEMU's stub
         has no single-register write (P), so this reads them all (g) and
         writes them all back (G)."""
         regs = self.command('g')
@@ -343,7 +346,7 @@ class GdbStub:
             raise MachineError('gdb stub refused to write register: ' + reply)
 
     def register(self, name):
-        """The low 32 bits of a register ('eax' or 'ebx')."""
+        """The low 32 bits of a register (a name in SLOTS)."""
         at = self.SLOTS[self.bits][name] * 2
         return int.from_bytes(bytes.fromhex(self.command('g')[at:at + 8]), 'little')
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""check_isa.py OBJDUMP ELF...: the images use no instruction newer than the
-80386, so that every CPU a Multiboot loader can start (a 486, a Pentium, the
-ISA PC's) runs all of the kernel rather than triple-faulting on the first
-cmov before anything is on the screen (src/meson.build sets -march=i386).
+"""check_isa.py OBJDUMP [--cpu-checked FUNCTION]... ELF...: the images use no
+instruction newer than the 80386, so that every CPU a Multiboot loader can
+start (a 486, a Pentium, the ISA PC's) runs all of the kernel rather than
+triple-faulting on the first cmov before anything is on the screen
+(src/meson.build sets -march=i386).
 
 ud2 is allowed: it is the instruction defined to raise invalid opcode, and
-every CPU, the 80386 included, raises that for it."""
+every CPU, the 80386 included, raises that for it. So are cpuid, rdtsc and
+rdrand in a FUNCTION named by --cpu-checked, one that asks the CPU first
+(EFLAGS.ID for CPUID, CPUID for the other two): the stack protector's
+boot_stack_guard_init."""
 import re
 import subprocess
 import sys
@@ -23,20 +27,31 @@ NEWER = {
 }
 NEWER_RE = re.compile(r'^(?:{})l?$'.format('|'.join(NEWER.values())))
 VECTOR_REGISTER = re.compile(r'%[xy]?mm\d')
+CPU_CHECKED = re.compile(r'^(?:cpuid|rdtsc|rdrand)l?$')
 
 
 def main():
-    objdump, images = sys.argv[1], sys.argv[2:]
+    objdump, args = sys.argv[1], sys.argv[2:]
+    checked = set()
+    while args[:1] == ['--cpu-checked']:
+        checked.add(args[1])
+        args = args[2:]
+    images = args
     found = []
     for image in images:
         listing = subprocess.run([objdump, '-d', '--no-show-raw-insn', image], check=True,
                                  capture_output=True, text=True).stdout
-        count = 0
+        count, function = 0, None
         for line in listing.splitlines():
+            start = re.match(r'[0-9a-f]+ <(.*)>:$', line)
+            if start:
+                function = start.group(1)
             m = re.match(r'\s*([0-9a-f]+):\s+(\S+)(.*)', line)
             if not m:
                 continue
             count += 1
+            if function in checked and CPU_CHECKED.match(m.group(2)):
+                continue
             if NEWER_RE.match(m.group(2)) or VECTOR_REGISTER.search(m.group(3)):
                 found.append('{}: {:>8}: {}{}'.format(image, m.group(1), m.group(2),
                                                       m.group(3)))

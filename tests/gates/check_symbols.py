@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """check_symbols.py NM ELF GATE on|off LIB [MEMBER...]: a gate's subsystem is
-in the image exactly when the gate is on.
+in the image exactly when the gate is on. GATE may also be stack-protector,
+an option that is not a gate but whose runtime must leave no symbol either
+when it is off (none).
 
 Off: no symbol of the subsystem (by name prefix) is in the image.
 On: its entry points are there, which shows that this test can see them,
@@ -25,7 +27,13 @@ SUBSYSTEMS = {
     'heap': {'prefixes': ('heap_', 'kmalloc', 'kfree', 'krealloc', 'kcalloc',
                           'paging_', 'boot_memory_'),
              'entry': 'heap_init'},
+    # The guard is in every protected image (the entry sets it), while
+    # __stack_chk_fail is dropped when no function needs a canary.
+    'stack-protector': {'prefixes': ('__stack_chk_', 'boot_stack_guard_'),
+                        'entry': '__stack_chk_guard'},
 }
+# The option's values that mean off and on, where they are not false and true.
+VALUES = {'stack-protector': ('none', 'basic|strong|all')}
 
 
 def defined(nm, path):
@@ -51,14 +59,15 @@ def main():
     if state == 'off':
         found = [n for n in names if n.startswith(sub['prefixes'])]
         if found:
-            print('FAIL: -D{}=false but the image has: {}'.format(
-                gate, ' '.join(found)))
+            print('FAIL: -D{}={} but the image has: {}'.format(
+                gate, VALUES.get(gate, ('false',))[0], ' '.join(found)))
             return 1
         print('ok: no {} symbol among {}'.format('/'.join(sub['prefixes']),
                                                   len(names)))
         return 0
     if sub['entry'] not in names:
-        print('FAIL: -D{}=true but {} is missing'.format(gate, sub['entry']))
+        print('FAIL: -D{}={} but {} is missing'.format(
+            gate, VALUES.get(gate, ('', 'true'))[1], sub['entry']))
         return 1
     unlisted = ['{} ({})'.format(name, member)
                 for member, name, kind in defined(nm, lib)

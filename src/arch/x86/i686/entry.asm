@@ -8,6 +8,8 @@ MB_MEMINFO  equ 1 << 1              ; please fill in mem_* and the memory map
 MB_FLAGS    equ MB_ALIGN | MB_MEMINFO
 STACK_SIZE  equ 16384
 
+%include "config.inc"               ; CONFIG_STACK_PROTECTOR
+
 section .multiboot                  ; the linker keeps it first in .text
 align 4
     dd MB_MAGIC
@@ -27,6 +29,14 @@ extern kmain
 _start:
     cld                             ; Multiboot leaves the direction flag undefined
     mov esp, boot_stack_top
+%if CONFIG_STACK_PROTECTOR
+    ; The guard before any C: no protected frame is live while it changes.
+extern boot_stack_guard_init        ; boot/stack_protector.h
+    mov esi, eax                    ; the magic, kept across the call
+    mov edx, ebx                    ; (magic, info) as kmain takes them
+    call boot_stack_guard_init
+    mov eax, esi
+%endif
     mov edx, ebx                    ; kmain(magic, info): the kernel is
     call kmain                      ; built with -mregparm=3 (EAX, EDX, ECX)
                                     ; kmain never returns

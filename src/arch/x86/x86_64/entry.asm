@@ -13,6 +13,8 @@ MB_FLAGS      equ MB_ALIGN | MB_MEMINFO | MB_ADDRESSES
 BOOT_MAGIC    equ 0x2BADB002        ; boot/multiboot.h's MULTIBOOT_BOOTLOADER_MAGIC
 STACK_SIZE    equ 16384
 
+%include "config.inc"               ; CONFIG_STACK_PROTECTOR
+
 PAGE_PRESENT  equ 1 << 0
 PAGE_WRITABLE equ 1 << 1
 PAGE_LARGE    equ 1 << 7            ; a 2 MiB page, in a page directory
@@ -172,6 +174,15 @@ long_mode:
     mov ss, ax
     mov fs, ax
     mov gs, ax
+%if CONFIG_STACK_PROTECTOR
+    ; The guard before any C: no protected frame is live while it changes.
+extern boot_stack_guard_init        ; boot/stack_protector.h
+    mov ebx, edi                    ; the info structure, kept across the call
+    mov esi, edi                    ; (magic, info) as kmain takes them
+    mov edi, BOOT_MAGIC
+    call boot_stack_guard_init
+    mov edi, ebx
+%endif
     mov esi, edi                    ; kmain(magic, info): RDI, RSI
     mov edi, BOOT_MAGIC
     call kmain                      ; kmain never returns

@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asm/cpu.h"
 #include "asm/memory.h"
 #include "pc/screen.h"
 
@@ -13,8 +14,7 @@
 #define ENTRIES        512
 #define LOW_MAPPED     (4ull * ONE_GIB) /* entry.asm's LOW_GIBS */
 #define TABLE_ADDRESS  0x000FFFFFFFFFF000ull
-#define CPUID_EXT_1    0x80000001u
-#define CPUID_1G_PAGES (1u << 26) /* EDX of leaf 0x80000001: 1 GiB pages */
+#define CPUID_1G_PAGES (1u << 26) /* EDX of CPUID_EXT_FEATURES: 1 GiB pages */
 /* Page directories for RAM above LOW_MAPPED on CPUs without 1 GiB pages,
  * one a GiB: 16 GiB more. A directory must lie in memory that is already
  * mapped, so they are here. */
@@ -50,9 +50,7 @@ directory_for(uint64_t address)
 static bool
 has_1g_pages(void)
 {
-    uint32_t a = CPUID_EXT_1, b, c = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-    return d & CPUID_1G_PAGES;
+    return cpu_cpuid(CPUID_EXT_FEATURES).d & CPUID_1G_PAGES;
 }
 
 /* Pages that were not present need no TLB flush: the CPU caches only

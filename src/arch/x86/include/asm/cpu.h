@@ -1,0 +1,90 @@
+/* What the CPU says about itself, for both x86 widths: CPUID, and the two
+ * instructions that give the kernel something unpredictable, RDRAND and
+ * RDTSC. None of them is the 80386's: call cpu_has_cpuid() first, and use
+ * RDRAND and RDTSC only when CPUID lists them (an i686 kernel may run on a
+ * 486 without either, or a 386 without CPUID). Always inlined, so that they
+ * are part of the function that checked for them (the i386-instructions
+ * test allows them there alone). */
+#ifndef ASM_CPU_H
+#define ASM_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CPU_INLINE static inline __attribute__((always_inline))
+
+#define CPU_EFLAGS_ID      (1ul << 21) /* writable exactly when CPUID exists */
+#define CPUID_FEATURES     1u          /* leaf 1: feature bits in ECX and EDX */
+#define CPUID_EXT_FEATURES 0x80000001u /* leaf 0x80000001: extended features */
+#define CPUID_1_ECX_RDRAND (1u << 30)
+#define CPUID_1_EDX_TSC    (1u << 4)
+#define CPU_RDRAND_ATTEMPTS                                                              \
+    10 /* Intel's advice: a failure 10 times over is a broken unit */
+
+/* What CPUID returns in EAX, EBX, ECX and EDX. */
+struct cpuid_regs {
+    uint32_t a, b, c, d;
+};
+
+/* True when the CPU has CPUID: EFLAGS.ID can be flipped (a 386 and early
+ * 486s have it fixed). Leaves EFLAGS as it found it. */
+CPU_INLINE bool
+cpu_has_cpuid(void)
+{
+    unsigned long flipped, before;
+    __asm__ volatile("pushf\n\t"
+                     "pop %0\n\t"
+                     "mov %0, %1\n\t"
+                     "xor %2, %0\n\t"
+                     "push %0\n\t"
+                     "popf\n\t"
+                     "pushf\n\t"
+                     "pop %0\n\t"
+                     "push %1\n\t"
+                     "popf"
+                     : "=&r"(flipped), "=&r"(before)
+                     : "i"(CPU_EFLAGS_ID)
+                     : "cc");
+    return (flipped ^ before) & CPU_EFLAGS_ID;
+}
+
+/* CPUID leaf (subleaf 0); the CPU must have CPUID. A leaf above the CPU's
+ * highest gives that of its highest: ask leaf 0 (or 0x80000000) first. */
+CPU_INLINE struct cpuid_regs
+cpu_cpuid(uint32_t leaf)
+{
+    struct cpuid_regs r;
+    __asm__ volatile("cpuid"
+                     : "=a"(r.a), "=b"(r.b), "=c"(r.c), "=d"(r.d)
+                     : "a"(leaf), "c"(0));
+    return r;
+}
+
+/* A random machine word from RDRAND into *out; the CPU must have RDRAND
+ * (CPUID_1_ECX_RDRAND). RDRAND may fail while its entropy source refills:
+ * up to CPU_RDRAND_ATTEMPTS tries, then false with *out unchanged. */
+CPU_INLINE bool
+cpu_rdrand(unsigned long *out)
+{
+    for (int i = 0; i < CPU_RDRAND_ATTEMPTS; i++) {
+        unsigned long value;
+        bool ok;
+        __asm__ volatile("rdrand %0" : "=r"(value), "=@ccc"(ok));
+        if (ok) {
+            *out = value;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The time-stamp counter; the CPU must have one (CPUID_1_EDX_TSC). */
+CPU_INLINE uint64_t
+cpu_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+#endif
