@@ -11,21 +11,23 @@
  * the integer conversions only), a width and a precision written out or
  * as * (any sign: a negative * width means -, a negative * precision none;
  * no precision on %c), the length modifiers hh h l ll z t j on the integer
- * conversions (none on %c and %s: there are no wide characters), each
- * argument passed as the type its conversion names (an hh or h one
- * already cut to that type), strings without NULL. %p too, with - and a
- * width only: C leaves its text to the implementation, and format.h
- * promises glibc's ("0x" and lowercase hex, "(nil)" for NULL). Left out,
- * being undefined: NULL for %s, the flags and precisions above, l on %c
- * and %s, unknown conversions and a '%' that ends the format (format.h
- * prints those as written), %n and floating point (not supported).
+ * conversions, each argument passed as the type its conversion names (an
+ * hh or h one already cut to that type), strings without NULL. %p too,
+ * with - and a width only: C leaves its text to the implementation, and
+ * format.h promises glibc's ("0x" and lowercase hex, "(nil)" for NULL).
+ * Left out: what C leaves undefined (NULL for %s, the other flags, a
+ * precision on %c or %p), what the formatter does not support (l on %c
+ * and %s, for wide characters; %n; floating point), and what it does
+ * beyond C (glibc's NULL %s, %p's other flags and precision: test_format
+ * checks those; an unknown conversion, or a '%' that ends the format,
+ * printed as written).
  *
- * Arguments cannot vary in type from call to call, so each call passes all
- * its conversions' values as one type (chosen by the input, with the
- * conversions that take it), each after two ints: the * values the
- * conversion asks for, and before them, for each * it does not ask for, a
- * 0 that a conversion printing nothing ("%.0d", one of a few spellings)
- * takes first. */
+ * A variadic call's argument types are fixed where it is written, so each
+ * call passes all its conversions' values as one type (chosen by the
+ * input, with the conversions that take it), each after two ints: the *
+ * values the conversion asks for, and before them, for each * it does not
+ * ask for, a 0 that a conversion printing nothing ("%.0d", one of a few
+ * spellings) takes first. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
