@@ -17,6 +17,12 @@ core_panic_set_screen(core_panic_screen_fn paint)
     panic_screen = paint;
 }
 
+bool
+core_panic_has_screen(void)
+{
+    return panic_screen != 0;
+}
+
 void
 core_fail(const char *msg)
 {

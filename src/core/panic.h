@@ -21,6 +21,10 @@ typedef void (*core_panic_screen_fn)(const char *message, const char *file, int 
  * The library knows no subsystem: one that can do better registers. */
 void core_panic_set_screen(core_panic_screen_fn paint);
 
+/* True once a subsystem has registered its painter: the console has started
+ * and kprintf may be used (the sanitizer's log lines ask). */
+bool core_panic_has_screen(void);
+
 /* True once a panic has begun: its report is on screen, or being made.
  * A panic that begins during another adds one line at the bottom of the
  * screen and on the debug port, and erases nothing. */

@@ -1,5 +1,6 @@
 #include "shell/shell.h"
 
+#include <limits.h>
 #include <stdint.h>
 
 #include "asm/interrupts.h"
@@ -194,6 +195,40 @@ smash_run(int argc, char **argv)
 static const struct shell_command smash_command = {
     "smash", "", "overflow a stack buffer (stack protector)", smash_run, 0};
 
+/* The ubsan command, in builds with -Db_sanitize=undefined: undefined
+ * behaviour on purpose, so that the sanitizer's report can be seen (and is
+ * tested). The operand comes through a volatile: the compiler cannot fold
+ * the result, nor drop the check. */
+static volatile int ubsan_operand = 1;
+static int ubsan_array[4];
+
+static void
+ubsan_run(int argc, char **argv)
+{
+    (void)argc;
+    int one = ubsan_operand;
+    int result;
+    if (strcmp(argv[1], "overflow") == 0) {
+        int big = INT_MAX;
+        result = big + one; /* ubsan: overflow */
+    } else if (strcmp(argv[1], "bounds") == 0) {
+        result = ubsan_array[3 + one]; /* ubsan: bounds */
+    } else if (strcmp(argv[1], "shift") == 0) {
+        result = one << (31 + one); /* ubsan: shift */
+    } else if (strcmp(argv[1], "misaligned") == 0) {
+        int *p = (int *)((uintptr_t)&ubsan_array[0] + (uintptr_t)one);
+        result = *p; /* ubsan: misaligned */
+    } else {
+        kprintf("usage: ubsan overflow|bounds|shift|misaligned\n");
+        return;
+    }
+    kprintf("ubsan %s went on: %d\n", argv[1], result); /* -Dubsan-action=log */
+}
+
+static const struct shell_command ubsan_command = {
+    "ubsan", "CHECK", "trip a UBSan check: overflow, bounds, shift, misaligned",
+    ubsan_run, 1};
+
 /* Command i of all: the built-ins first, then those registered. */
 static const struct shell_command *
 command(int i)
@@ -218,6 +253,9 @@ shell_init(void)
 {
     if (CONFIG_STACK_PROTECTOR) {
         shell_register(&smash_command);
+    }
+    if (CONFIG_UBSAN) {
+        shell_register(&ubsan_command);
     }
     kprintf(PROMPT);
     prompt_shown = true;

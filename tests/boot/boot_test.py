@@ -20,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktap_run import EXIT_PASSED as KTEST_SUCCESS  # noqa: E402
+import machine  # noqa: E402  its ubsan_reports
 from machine import (COLS, ROWS, GdbStub, Machine, MachineError,  # noqa: E402
                      elf, elf_symbol, qcodes_for, read_log, run_qemu)
 
@@ -567,8 +568,8 @@ def unknown(args, cfg, how):
 @scenario
 def help(args, cfg, how):
     """help lists the built-in commands and those of the enabled gates (mem
-    only with the heap; smash only with the stack protector), and says how
-    long a line may be."""
+    only with the heap; smash only with the stack protector; ubsan only with
+    UBSan), and says how long a line may be."""
     commands = [('help', '', 'list the commands'), ('clear', '', 'clear the screen'),
                 ('echo', 'TEXT', 'print TEXT'),
                 ('color', 'FG BG', 'set the text colours and clear'),
@@ -578,6 +579,9 @@ def help(args, cfg, how):
         commands.append(('mem', '', "show the heap's figures"))
     if cfg['CONFIG_STACK_PROTECTOR']:
         commands.append(('smash', '', 'overflow a stack buffer (stack protector)'))
+    if cfg['CONFIG_UBSAN']:
+        commands.append(('ubsan', 'CHECK',
+                         'trip a UBSan check: overflow, bounds, shift, misaligned'))
     shell_session(args, cfg, 'help', 'help\n', ['> help'] + [
         '  {:<6} {:<8} {}'.format(*c) for c in commands] + [
         'a line holds 76 characters; keys also come from COM1', '> '])
@@ -1553,6 +1557,101 @@ def stack_guard(args, cfg, how):
                                '{:#x}'.format(cpu, ' and '.join(cmdlines), guards[0]))
 
 
+# The sanitizer's scenarios, in builds with -Db_sanitize=undefined. Each
+# check's report: what it says (a pattern), the file, the marker comment on
+# the check's line and the text under the column clang names.
+UBSAN_SHELL = 'src/shell/shell.c'
+UBSAN_CHECKS = {
+    'overflow': (r"signed integer overflow: 2147483647 \+ 1 in 'int'", '+ one'),
+    'bounds': (r"index 4 out of bounds for type 'int\[4\]'", 'ubsan_array['),
+    'shift': (r"shift exponent 32 is too large for 32-bit type 'int'", '<<'),
+    'misaligned': (r"load of misaligned address 0x[0-9a-f]+ for type 'int', "
+                   r"which needs 4-byte alignment", '*p'),
+}
+
+
+def ubsan_where(path, marker, at):
+    """(FILE:LINE, FILE:LINE:COLUMN) of the check on the line of path marked
+    with marker, the column that of at."""
+    with open(os.path.join(ROOT, path)) as f:
+        for number, text in enumerate(f, 1):
+            if marker in text:
+                where = '{}:{}'.format(path, number)
+                return where, '{}:{}'.format(where, text.index(at) + 1)
+    raise KeyError(marker)
+
+
+def wrapped(text):
+    """text as the console shows it: 80 characters a row."""
+    return [text[i:i + COLS] for i in range(0, len(text), COLS)] or ['']
+
+
+def expect_ubsan(m, args, cfg, what, path, marker, at, shot, first_row, after):
+    """The report of the check on path's line marked marker must name what
+    (a pattern) and the check's file, line and column. By default
+    (-Dubsan-action=panic) it panics: the report on the debug port, on COM1
+    with the console, and on screen (the panic screen with the console, the
+    line on red without it), and the CPU halts. With -Dubsan-action=log the
+    report is a line on the debug port and, with the console, on COM1 and
+    on screen from first_row on, followed by the lines after (as
+    wait_lines takes them): the kernel went on."""
+    m.ubsan_expected = True
+    line, column = ubsan_where(path, marker, at)
+    report = 'ubsan: {} at {}'.format(what, re.escape(column))
+    if cfg['CONFIG_UBSAN_PANIC']:
+        pattern = re.compile(r'PANIC: ({}) \(at {}\)\n'.format(report, re.escape(line)))
+        match = expect_panic(m, args, cfg, pattern, lambda match: panic_rows(
+            wrapped(' ' + match.group(1)), ' at ' + line), shot)
+        text = match.group(1)
+    else:
+        pattern = re.compile('^({})\n'.format(report), re.M)
+        m.wait_until(lambda m: pattern.search(m.debug_log()), 15,
+                     'the report {!r} on the debug port'.format(pattern.pattern))
+        text = pattern.search(m.debug_log()).group(1)
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            try:
+                wait_lines(m, [(row, boot_attr(cfg)) for row in wrapped(text)] +
+                           [(a, boot_attr(cfg)) for a in after],
+                           boot_attr(cfg), 15, 'the report, then the kernel going on',
+                           first_row=first_row)
+            finally:
+                shoot(m, args, shot)
+    if cfg['CONFIG_COLOR_CONSOLE'] and text not in m.serial_log():
+        raise MachineError('COM1 lacks {!r}:\n{}'.format(text, m.serial_log()))
+
+
+def ubsan_shell(args, cfg, check):
+    """`ubsan CHECK` at the shell trips the check: see expect_ubsan."""
+    what, at = UBSAN_CHECKS[check]
+    m, row = start_shell(args, cfg)
+    with m:
+        m.send_keys('ubsan {}\n'.format(check))
+        expect_ubsan(m, args, cfg, what, UBSAN_SHELL, '/* ubsan: {} */'.format(check), at,
+                     'ubsan-' + check, row + 1,
+                     [re.compile(r'ubsan {} went on: -?\d+'.format(check)), '> '])
+
+
+for _check in UBSAN_CHECKS:
+    SCENARIOS['ubsan-' + _check] = (
+        lambda check: lambda args, cfg, how: ubsan_shell(args, cfg, check))(_check)
+
+
+@scenario
+def ubsan_ktest(args, cfg, how):
+    """The test kernel overflows a signed addition (its command line says
+    ubsan): the report as expect_ubsan has it, in every gate combination;
+    without the console only the debug port (and a red screen when it
+    panics) has it. With -Dubsan-action=log the kernel says it went on."""
+    with Machine(args.ktest, memory=MEMORY, cmdline='ubsan') as m:
+        lines = boot_lines(cfg)[:-1] if cfg['CONFIG_KEYBOARD'] else boot_lines(cfg)
+        expect_ubsan(m, args, cfg, UBSAN_CHECKS['overflow'][0],
+                     'tests/kernel/ktest_main.c', '/* ktest: ubsan */', '+ one',
+                     'ubsan-ktest', len(lines), [])
+        if not cfg['CONFIG_UBSAN_PANIC']:
+            m.wait_until(lambda m: 'went on after the report: -2147483648\n' in
+                         m.debug_log(), 15, 'the kernel going on after the report')
+
+
 def shoot(m, args, name):
     if args.shots and m.proc.poll() is None:
         os.makedirs(args.shots, exist_ok=True)
@@ -1580,6 +1679,12 @@ def main():
     except Skip as e:
         print('SKIP {}: {}'.format(args.scenario, e))
         return 77  # meson test's exit code for a skipped test
+
+
+    if machine.ubsan_reports:
+        print('FAIL {}: the sanitizer reported undefined behaviour:\n{}'.format(
+            args.scenario, '\n'.join(machine.ubsan_reports)))
+        return 1
     print('ok {}'.format(args.scenario))
     return 0
 

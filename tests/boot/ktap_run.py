@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from machine import Machine  # noqa: E402
+from machine import UBSAN_MARK, Machine  # noqa: E402
 
 EXIT_PASSED, EXIT_FAILED = 33, 35
 
@@ -38,6 +38,13 @@ def main():
     version = [line for line in lines if line.startswith('TAP version')]
     for line in version[:1] + [line for line in lines if line not in version[:1]]:
         print(line if line.startswith(tap) or line in version[:1] else '# ' + line)
+    # A sanitizer's report fails the run even when the kernel went on
+    # (-Dubsan-action=log): the test kernel must meet no undefined behaviour.
+    reports = [line for line in lines if UBSAN_MARK in line]
+    if reports:
+        print('Bail out! the sanitizer reported undefined behaviour: ' +
+              ' | '.join(reports))
+        return 1
     if status == EXIT_PASSED:
         return 0
     if status is None:

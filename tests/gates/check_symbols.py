@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """check_symbols.py NM ELF GATE on|off LIB [MEMBER...]: a gate's subsystem is
-in the image exactly when the gate is on. GATE may also be stack-protector,
-an option that is not a gate but whose runtime must leave no symbol either
-when it is off (none).
+in the image exactly when the gate is on. GATE may also be stack-protector or
+ubsan, options that are not gates but whose runtimes must leave no symbol
+either when they are off: the stack protector's (src/boot/stack_protector.c,
+off with none) and the sanitizer's (src/ubsan/, on exactly with UBSan; its
+entry is a pattern, any __ubsan_handle_ function, since only the handlers
+that the code's checks call are linked).
 
 Off: no symbol of the subsystem (by name prefix) is in the image.
 On: its entry points are there, which shows that this test can see them,
@@ -12,6 +15,7 @@ a symbol for want of one. The MEMBERs are those objects, as src/meson.build's
 table of sources names them (FOLDER_FILE.c.o), from every folder the gate
 reaches.
 """
+import fnmatch
 import os
 import subprocess
 import sys
@@ -31,6 +35,7 @@ SUBSYSTEMS = {
     # __stack_chk_fail is dropped when no function needs a canary.
     'stack-protector': {'prefixes': ('__stack_chk_', 'boot_stack_guard_'),
                         'entry': '__stack_chk_guard'},
+    'ubsan': {'prefixes': ('__ubsan_',), 'entry': '__ubsan_handle_*'},
 }
 # The option's values that mean off and on, where they are not false and true.
 VALUES = {'stack-protector': ('none', 'basic|strong|all')}
@@ -65,7 +70,7 @@ def main():
         print('ok: no {} symbol among {}'.format('/'.join(sub['prefixes']),
                                                   len(names)))
         return 0
-    if sub['entry'] not in names:
+    if not fnmatch.filter(names, sub['entry']):
         print('FAIL: -D{}={} but {} is missing'.format(
             gate, VALUES.get(gate, ('', 'true'))[1], sub['entry']))
         return 1

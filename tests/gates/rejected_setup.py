@@ -17,6 +17,13 @@ CASES = [
      'supported: x86, x86_64'),
     ('link-time optimisation', ['--cross-file', 'cross/i686.ini', '-Db_lto=true'],
      'sluice is not built with link-time optimisation: set -Db_lto=false'),
+    ('a sanitizer the kernel has no runtime for',
+     ['--cross-file', 'cross/i686.ini', '-Db_sanitize=address'],
+     'b_sanitize=address makes no sense for the kernel: it has no runtime for it. '
+     'Use -Db_sanitize=undefined or none'),
+    ('the undefined-behaviour sanitizer with another',
+     ['--cross-file', 'cross/i686.ini', '-Db_sanitize=address,undefined'],
+     'b_sanitize=address,undefined makes no sense for the kernel'),
     ('a background that is not a VGA colour',
      ['--cross-file', 'cross/i686.ini', '-Dbackground=pink'],
      'Value "pink" (of type "string") for combo option'),

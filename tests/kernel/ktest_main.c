@@ -11,11 +11,16 @@
  *              keyboard gate);
  *   key-queue  let typed keys overflow the key queue, then report what it
  *              kept (with the keyboard gate);
- *   double-free, overflow  misuse the heap (with the heap gate).
+ *   double-free, overflow  misuse the heap (with the heap gate);
+ *   ubsan      overflow a signed addition (in builds with
+ *              -Db_sanitize=undefined: the sanitizer's report).
  * The boot tests read the screen these leave behind. */
+#include <limits.h>
+
 #include "boot/boot.h"
 #include "config.h"
 #include "console/console.h"
+#include "core/format.h"
 #include "asm/io.h"
 #include "core/panic.h"
 #include "pc/screen.h"
@@ -50,6 +55,21 @@ print_lines(void)
     }
 }
 
+/* An overflowing signed addition that the compiler cannot fold (its
+ * operand is volatile), for the sanitizer to report. With
+ * -Dubsan-action=log the kernel goes on: say so on the debug port, halt. */
+static void
+ubsan_overflow(void)
+{
+    static volatile int one = 1;
+    int big = INT_MAX;
+    int sum = big + one; /* ktest: ubsan */
+    char line[48];
+    ksnprintf(line, sizeof line, "went on after the report: %d", sum);
+    core_debug_line(line);
+    core_halt();
+}
+
 void
 kmain(uint32_t magic, const struct multiboot_info *info)
 {
@@ -69,6 +89,9 @@ kmain(uint32_t magic, const struct multiboot_info *info)
     }
     if (CONFIG_KEYBOARD && strcmp(what, "key-queue") == 0) {
         ktest_key_queue();
+    }
+    if (CONFIG_UBSAN && strcmp(what, "ubsan") == 0) {
+        ubsan_overflow();
     }
     if (CONFIG_HEAP) {
         ktest_heap_misuse(what);
