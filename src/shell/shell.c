@@ -222,7 +222,7 @@ ubsan_run(int argc, char **argv)
         kprintf("usage: ubsan overflow|bounds|shift|misaligned\n");
         return;
     }
-    kprintf("ubsan %s went on: %d\n", argv[1], result); /* -Dubsan-action=log */
+    kprintf("ubsan %s went on: %d\n", argv[1], result); /* -Dubsan=log */
 }
 
 static const struct shell_command ubsan_command = {

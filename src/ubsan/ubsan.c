@@ -1,6 +1,6 @@
 /* The runtime of the undefined-behaviour sanitizer: one report line a check,
  * "ubsan: WHAT at FILE:LINE:COLUMN", with the values involved, then a panic
- * (or, with -Dubsan-action=log, the line on the debug port and the console,
+ * (or, with -Dubsan=log, the line on the debug port and the console,
  * and the kernel goes on). Compiled with -fno-sanitize=all: a check in here
  * would call itself. The formatter, the console and the panic path it calls
  * are instrumented like the rest; a report that begins while one is being

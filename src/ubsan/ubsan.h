@@ -119,7 +119,7 @@ struct ubsan_pointer_overflow_data {
 
 /* The entry points clang 14 calls with -fsanitize=undefined (and
  * implicit-conversion, which that group leaves out). Each reports what went
- * wrong and where, then panics, or with -Dubsan-action=log goes on; the
+ * wrong and where, then panics, or with -Dubsan=log goes on; the
  * unreachable and missing-return ones always panic, since the code after
  * them does not exist. */
 UBSAN_ABI void __ubsan_handle_add_overflow(struct ubsan_overflow_data *data,

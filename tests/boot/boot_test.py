@@ -1589,9 +1589,9 @@ def wrapped(text):
 def expect_ubsan(m, args, cfg, what, path, marker, at, shot, first_row, after):
     """The report of the check on path's line marked marker must name what
     (a pattern) and the check's file, line and column. By default
-    (-Dubsan-action=panic) it panics: the report on the debug port, on COM1
+    (-Dubsan=panic) it panics: the report on the debug port, on COM1
     with the console, and on screen (the panic screen with the console, the
-    line on red without it), and the CPU halts. With -Dubsan-action=log the
+    line on red without it), and the CPU halts. With -Dubsan=log the
     report is a line on the debug port and, with the console, on COM1 and
     on screen from first_row on, followed by the lines after (as
     wait_lines takes them): the kernel went on."""
@@ -1641,7 +1641,7 @@ def ubsan_ktest(args, cfg, how):
     """The test kernel overflows a signed addition (its command line says
     ubsan): the report as expect_ubsan has it, in every gate combination;
     without the console only the debug port (and a red screen when it
-    panics) has it. With -Dubsan-action=log the kernel says it went on."""
+    panics) has it. With -Dubsan=log the kernel says it went on."""
     with Machine(args.ktest, memory=MEMORY, cmdline='ubsan') as m:
         lines = boot_lines(cfg)[:-1] if cfg['CONFIG_KEYBOARD'] else boot_lines(cfg)
         expect_ubsan(m, args, cfg, UBSAN_CHECKS['overflow'][0],

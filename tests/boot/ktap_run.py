@@ -39,7 +39,7 @@ def main():
     for line in version[:1] + [line for line in lines if line not in version[:1]]:
         print(line if line.startswith(tap) or line in version[:1] else '# ' + line)
     # A sanitizer's report fails the run even when the kernel went on
-    # (-Dubsan-action=log): the test kernel must meet no undefined behaviour.
+    # (-Dubsan=log): the test kernel must meet no undefined behaviour.
     reports = [line for line in lines if UBSAN_MARK in line]
     if reports:
         print('Bail out! the sanitizer reported undefined behaviour: ' +

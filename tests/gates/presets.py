@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""presets.py MESON NM SOURCE_ROOT CROSS NAME=GATES=BACKGROUND GATE...: the
-preset NAME (whose gates on are GATES, comma-separated, and whose background
-is BACKGROUND, as src/meson.build's table says; GATE... are all the gates)
-sets up with its gates for the target of cross file CROSS, and a gate
-flipped with `meson configure` wins over the preset and keeps winning.
+"""presets.py MESON NM SOURCE_ROOT CROSS NAME=GATES=BACKGROUND=HARDENING GATE...:
+the preset NAME (whose gates on are GATES, comma-separated, whose
+background is BACKGROUND and whose hardening options are HARDENING, as
+OPTION:VALUE pairs, comma-separated, as src/meson.build's tables say;
+GATE... are all the gates) sets up with its gates and hardening for the
+target of cross file CROSS, and a gate or hardening option set with
+`meson configure` wins over the preset and keeps winning.
 
 For each preset: `meson setup -Dpreset=NAME`, then each gate in turn set to
 the opposite of the preset's value with `meson configure -DGATE=...` and
@@ -13,7 +15,10 @@ it comes from, and the image says the same: a gate's entry point is in it
 exactly when the gate is on, and its size changes with every flip. Then
 -DGATE=auto for the last gate gives the preset's value back, and a regeneration on its own
 (`meson setup --reconfigure`, as an edited meson.build makes one) keeps
-every value.
+every value. The hardening options are checked the same way at every step
+(the summary's value and source, and each runtime's symbol in the image
+exactly when its option is on); a preset with any of them on has them all
+turned off with `meson configure` at the end, and the image loses them.
 """
 import os
 import re
@@ -36,10 +41,17 @@ def run(cmd, root):
     return r.stdout
 
 
-def check(meson, nm, root, build, summary, preset, want, sources):
+# Each hardening option's value that means off, and a symbol its runtime
+# puts in every image that has it (any symbol that starts with it).
+HARDENING = {'stack-protector': ('none', '__stack_chk_guard'),
+             'ubsan': ('off', '__ubsan_handle_')}
+
+
+def check(meson, nm, root, build, summary, preset, want, sources, hardening):
     """Rebuild; the summary (what setup printed, or else the rebuild's
-    regeneration) and the image agree with want (gate: on) and sources
-    (gate: 'preset NAME' or '-DGATE')."""
+    regeneration) and the image agree with want (gate: on), sources
+    (gate: 'preset NAME' or '-DGATE') and hardening (option: (value,
+    source))."""
     # The rebuild regenerates first after `meson configure`, and so prints
     # the summary itself; after a setup, the setup printed it.
     built = run([meson, 'compile', '-C', build, 'sluice.elf'], root)
@@ -57,12 +69,22 @@ def check(meson, nm, root, build, summary, preset, want, sources):
         if (entry in symbols) != on:
             raise Failure('{}: -D{} is {} but {} is {} the image'.format(
                 preset, gate, on, entry, 'in' if not on else 'not in'))
+    for option, (value, source) in hardening.items():
+        line = r'^\s*{}\s*: {} \({}\)$'.format(re.escape(option), re.escape(value),
+                                              re.escape(source))
+        if not re.search(line, summary, re.M):
+            raise Failure('{}: the summary lacks {!r}:\n{}'.format(preset, line, summary))
+        off, symbol = HARDENING[option]
+        found = any(name.startswith(symbol) for name in symbols)
+        if found != (value != off):
+            raise Failure('{}: -D{}={} but {}* is {} the image'.format(
+                preset, option, value, symbol, 'in' if found else 'not in'))
     return os.path.getsize(elf), sum(1 for _ in symbols)
 
 
 def main():
     meson, nm, root, cross, described = sys.argv[1:6]
-    preset, gates_on, colour = described.split('=')
+    preset, gates_on, colour, hardened = described.split('=')
     gates = sys.argv[6:]
     values = [gate in gates_on.split(',') for gate in gates]
     failed = 0
@@ -73,19 +95,21 @@ def main():
                            '-Dpreset=' + preset], root)
             want = dict(zip(gates, values))
             sources = {gate: 'preset ' + preset for gate in gates}
+            hardening = {option: (value, 'preset ' + preset) for option, value in
+                         (pair.split(':') for pair in hardened.split(',') if pair)}
             if not re.search(r'^\s*preset\s*: {}$'.format(preset), summary, re.M):
                 raise Failure('{}: the summary does not name the preset'.format(preset))
             if not re.search(r'^\s*background\s*: {} \(preset {}\)$'.format(
                     colour, preset), summary, re.M):
                 raise Failure('{}: the summary lacks the background {}'.format(
                     preset, colour))
-            image = check(meson, nm, root, build, summary, preset, want, sources)
+            image = check(meson, nm, root, build, summary, preset, want, sources, hardening)
             for gate in gates:
                 want[gate] = not want[gate]
                 sources[gate] = '-D' + gate
                 run([meson, 'configure', build,
                      '-D{}={}'.format(gate, str(want[gate]).lower())], root)
-                flipped = check(meson, nm, root, build, None, preset, want, sources)
+                flipped = check(meson, nm, root, build, None, preset, want, sources, hardening)
                 if flipped == image:
                     raise Failure('{}: the image did not change with -D{}={}'.format(
                         preset, gate, str(want[gate]).lower()))
@@ -94,9 +118,17 @@ def main():
             want[gate], sources[gate] = values[-1], 'preset ' + preset
             run([meson, 'configure', build, '-D{}=auto'.format(gate)], root)
             summary = run([meson, 'setup', '--reconfigure', build], root)
-            check(meson, nm, root, build, summary, preset, want, sources)
+            check(meson, nm, root, build, summary, preset, want, sources, hardening)
+            on = [o for o, (value, _) in hardening.items() if value != HARDENING[o][0]]
+            if on:
+                hardening.update({o: (HARDENING[o][0], '-D' + o) for o in on})
+                run([meson, 'configure', build] +
+                    ['-D{}={}'.format(o, HARDENING[o][0]) for o in on], root)
+                check(meson, nm, root, build, None, preset, want, sources, hardening)
             print('ok: preset {} set up; every gate flipped and kept through '
-                  'regeneration; -D{}=auto gives the preset\'s back'.format(preset, gate))
+                  'regeneration; -D{}=auto gives the preset\'s back; hardening '
+                  'as the preset says{}'.format(
+                      preset, gate, ', then off: ' + ', '.join(on) if on else ''))
         except Failure as e:
             print('FAIL: {}'.format(e))
             failed += 1

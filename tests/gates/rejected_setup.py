@@ -24,6 +24,10 @@ CASES = [
     ('the undefined-behaviour sanitizer with another',
      ['--cross-file', 'cross/i686.ini', '-Db_sanitize=address,undefined'],
      'b_sanitize=address,undefined makes no sense for the kernel'),
+    ('the sanitizer\'s checks without its runtime',
+     ['--cross-file', 'cross/i686.ini', '-Db_sanitize=undefined', '-Dubsan=off'],
+     '-Dubsan=off, but -Db_sanitize=undefined puts checks in the kernel that need '
+     'its runtime: set -Dubsan=panic or log, or -Db_sanitize=none'),
     ('a background that is not a VGA colour',
      ['--cross-file', 'cross/i686.ini', '-Dbackground=pink'],
      'Value "pink" (of type "string") for combo option'),

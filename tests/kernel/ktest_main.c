@@ -57,7 +57,7 @@ print_lines(void)
 
 /* An overflowing signed addition that the compiler cannot fold (its
  * operand is volatile), for the sanitizer to report. With
- * -Dubsan-action=log the kernel goes on: say so on the debug port, halt. */
+ * -Dubsan=log the kernel goes on: say so on the debug port, halt. */
 static void
 ubsan_overflow(void)
 {
