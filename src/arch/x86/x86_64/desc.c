@@ -40,18 +40,11 @@ struct table_pointer {
 static uint64_t gdt[5];
 static struct idt_entry idt[IDT_VECTORS];
 static struct tss tss;
-/* The interrupt stack table's stacks, each with its guard page below it
- * when there are guard pages (arch/x86/guard.h). */
-struct ist_stack {
-    uint8_t guard[GUARD_BYTES];
-    uint8_t bytes[IST_STACK];
-};
-static struct ist_stack double_fault_stack __attribute__((aligned(GUARD_ALIGN)));
-static struct ist_stack nmi_stack __attribute__((aligned(GUARD_ALIGN)));
-
-const struct guard_stack desc_stacks[] = {{"double-fault", double_fault_stack.guard},
-                                          {"NMI", nmi_stack.guard}};
-const size_t desc_stack_count = sizeof desc_stacks / sizeof desc_stacks[0];
+/* The interrupt stack table's stacks, each above its guard page when there
+ * are guard pages (its first GUARD_BYTES, arch/x86/guard.h). */
+static uint8_t double_fault_stack[GUARD_BYTES + IST_STACK]
+    __attribute__((aligned(GUARD_ALIGN)));
+static uint8_t nmi_stack[GUARD_BYTES + IST_STACK] __attribute__((aligned(GUARD_ALIGN)));
 
 static struct idt_entry
 gate(uint64_t offset, uint8_t ist)
@@ -100,8 +93,9 @@ load_gdt(void)
 void
 desc_init(void)
 {
-    tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(double_fault_stack.bytes + IST_STACK);
-    tss.ist[IST_NMI - 1] = (uint64_t)(nmi_stack.bytes + IST_STACK);
+    tss.ist[IST_DOUBLE_FAULT - 1] =
+        (uint64_t)(double_fault_stack + GUARD_BYTES + IST_STACK);
+    tss.ist[IST_NMI - 1] = (uint64_t)(nmi_stack + GUARD_BYTES + IST_STACK);
     tss.iomap = sizeof tss;
     gdt[GDT_KERNEL_CS / 8] = SEGMENT_CODE64;
     gdt[GDT_KERNEL_DS / 8] = SEGMENT_DATA;
@@ -122,3 +116,9 @@ desc_idt_unmap(int vector)
 {
     idt[vector].type &= (uint8_t)~GATE_PRESENT;
 }
+
+/* For guard.c (guard pages): the stacks above, by name. Last in the file, so
+ * that the plain kernel lays out its data as before. */
+const struct guard_stack desc_stacks[] = {{"double-fault", double_fault_stack},
+                                          {"NMI", nmi_stack}};
+const size_t desc_stack_count = sizeof desc_stacks / sizeof desc_stacks[0];

@@ -2,7 +2,6 @@
 #include <stdint.h>
 
 #include "arch/x86/exceptions.h"
-#include "arch/x86/guard.h"
 #include "arch/x86/x86_64/desc.h"
 #include "arch/x86/x86_64/frame.h"
 #include "asm/interrupts.h"
@@ -10,32 +9,6 @@
 #include "core/panic.h"
 
 #define VECTOR_PAGE_FAULT 14
-/* A report's first line, and with guard pages the overflow line above it. */
-#define TITLE_SIZE (CONFIG_GUARD_PAGES ? 192 : 96)
-
-/* With guard pages: when CR2 lies in a stack's guard page, write the line
- * "kernel stack overflow at ADDRESS: the NAME stack's guard page" and sep
- * to buf and return its length; else 0. A stack that runs into its guard
- * page faults, and so does the push of the page fault's own frame: the
- * overflow arrives as a double fault, on its own IST stack, with CR2 in
- * the guard page (a page fault whose frame still fits comes here too). */
-static size_t
-overflow_line(char *buf, size_t size, unsigned vector, const char *sep)
-{
-    if (vector != VECTOR_PAGE_FAULT && vector != ARCH_VECTOR_DOUBLE_FAULT) {
-        return 0;
-    }
-    uint64_t address;
-    __asm__ volatile("mov %%cr2, %0" : "=r"(address));
-    const char *stack = arch_guard_stack(address);
-    if (!stack) {
-        return 0;
-    }
-    int n = ksnprintf(buf, size,
-                      "kernel stack overflow at 0x%016llx: the %s stack's guard page%s",
-                      (unsigned long long)address, stack, sep);
-    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
-}
 
 void
 arch_exception_report(const struct irq_frame *f, unsigned vector)
@@ -43,10 +16,9 @@ arch_exception_report(const struct irq_frame *f, unsigned vector)
     /* Lines break on the console's screen (three registers fit a row); the
      * raw red screen without the console gets one line. */
     const char *sep = CONFIG_COLOR_CONSOLE ? "\n " : "; ";
-    char title[TITLE_SIZE], cr2[32] = "";
-    size_t at = CONFIG_GUARD_PAGES ? overflow_line(title, sizeof title, vector, sep) : 0;
-    exception_title(title + at, sizeof title - at, vector,
-                    f->error_code == FRAME_NO_ERROR ? EXCEPTION_NO_ERROR : f->error_code);
+    char title[CONFIG_GUARD_PAGES ? 192 : 96], cr2[32] = ""; /* overflow line */
+    uint64_t error = f->error_code == FRAME_NO_ERROR ? EXCEPTION_NO_ERROR : f->error_code;
+    exception_report_title(title, sizeof title, vector, error, sep, NULL);
     if (vector == VECTOR_PAGE_FAULT) {
         uint64_t address;
         __asm__ volatile("mov %%cr2, %0" : "=r"(address));
