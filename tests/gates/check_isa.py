@@ -5,7 +5,9 @@ ISA PC's) runs all of the kernel rather than triple-faulting on the first
 cmov before anything is on the screen (src/meson.build sets -march=i386).
 
 ud2 is allowed: it is the instruction defined to raise invalid opcode, and
-every CPU, the 80386 included, raises that for it."""
+every CPU, the 80386 included, raises that for it. So is cpuid in the
+functions of FEATURE_CHECKS alone, which execute it only once EFLAGS.ID has
+shown that the CPU has it."""
 import re
 import subprocess
 import sys
@@ -21,6 +23,10 @@ NEWER = {
              r'|[lsm]fence|monitor|mwait|endbr32|xgetbv',
     'an FPU': r'f\w+',
 }
+# Newer instructions a function may use behind its own check that the CPU
+# has them: cpuid in has_pse (src/arch/x86/i686/guard.c, -Dguard-pages), only
+# after flipping EFLAGS.ID.
+FEATURE_CHECKS = {'cpuid': {'has_pse'}}
 NEWER_RE = re.compile(r'^(?:{})l?$'.format('|'.join(NEWER.values())))
 VECTOR_REGISTER = re.compile(r'%[xy]?mm\d')
 
@@ -31,12 +37,18 @@ def main():
     for image in images:
         listing = subprocess.run([objdump, '-d', '--no-show-raw-insn', image], check=True,
                                  capture_output=True, text=True).stdout
-        count = 0
+        count, function = 0, None
         for line in listing.splitlines():
+            header = re.match(r'[0-9a-f]+ <(.*)>:$', line)
+            if header:
+                function = header.group(1)
+                continue
             m = re.match(r'\s*([0-9a-f]+):\s+(\S+)(.*)', line)
             if not m:
                 continue
             count += 1
+            if function in FEATURE_CHECKS.get(m.group(2), ()):
+                continue
             if NEWER_RE.match(m.group(2)) or VECTOR_REGISTER.search(m.group(3)):
                 found.append('{}: {:>8}: {}{}'.format(image, m.group(1), m.group(2),
                                                       m.group(3)))

@@ -27,8 +27,10 @@
 static uint32_t directory[ENTRIES] __attribute__((aligned(4096)));
 static uint32_t low_table[ENTRIES] __attribute__((aligned(4096)));
 
-/* True when the CPU has CPUID and CPUID says it has 4 MiB pages. */
-static bool
+/* True when the CPU has CPUID and CPUID says it has 4 MiB pages. Never
+ * inlined: the gates suite's i386-instructions check allows cpuid in this
+ * function alone, which runs it only once EFLAGS.ID says it exists. */
+__attribute__((noinline)) static bool
 has_pse(void)
 {
     uint32_t before, after;

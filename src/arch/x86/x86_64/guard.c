@@ -80,8 +80,9 @@ arch_guard_init(void)
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_WP) : "memory");
     if (!nx) {
-        static const char off[] = "guard pages: on; W^X: this CPU has no NX, data "
-                                  "stays executable (text is read-only)";
+        /* One screen row: at most 80 characters. */
+        static const char off[] =
+            "guard pages: on; no NX on this CPU: data stays executable, text read-only";
         core_debug_line(off);
         return off;
     }
