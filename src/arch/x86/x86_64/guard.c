@@ -66,6 +66,7 @@ arch_guard_init(void)
     for (uint64_t i = 0; i < ENTRIES; i++) {
         low_table[i] = low_entry(i * 4096, nx_bit);
     }
+    /* Every 2 MiB page but the first, which becomes low_table below. */
     for (int gib = 0; gib < LOW_GIBS; gib++) {
         uint64_t *pd = (uint64_t *)(boot_pdpt[gib] & TABLE_ADDRESS);
         for (int i = gib == 0; i < ENTRIES; i++) {
