@@ -1,6 +1,7 @@
 #include "boot/boot.h"
 
 #include "config.h"
+#include "asm/guard.h"
 #include "console/console.h"
 #include "core/panic.h"
 #include "pc/screen.h"
@@ -36,6 +37,9 @@ boot_start(uint32_t magic, const struct multiboot_info *info)
     if (CONFIG_BACKGROUND > 7) {
         core_screen_no_blink();
     }
+    /* -Dguard-pages: paging with guard pages and W^X, before the descriptor
+     * tables (the i686 double-fault task takes CR3 then). */
+    const char *guard_notice = arch_guard_init();
     irq_early_init(); /* from here on a CPU exception gets a report */
     core_screen_paint(SCREEN_ATTR(CONFIG_FOREGROUND, CONFIG_BACKGROUND), "");
     console_init();
@@ -46,6 +50,9 @@ boot_start(uint32_t magic, const struct multiboot_info *info)
         static struct boot_memory memory; /* 2 KiB of tables: not on the stack */
         boot_memory_collect(info, &memory);
         heap_init(memory.known ? &memory.usable : NULL, &memory.reserved);
+    }
+    if (CONFIG_COLOR_CONSOLE && guard_notice) {
+        kprintf("%s\n", guard_notice); /* what this CPU cannot have */
     }
     irq_init();
 }

@@ -163,6 +163,50 @@ mem_run(int argc, char **argv)
             s.largest_free, s.live_allocations);
 }
 
+/* -Dguard-pages: call itself until the stack runs into its guard page,
+ * which the kernel must report as a kernel stack overflow. The frame is
+ * used after the call, so that the recursion is neither a loop nor a tail
+ * call; depth never reaches UINT32_MAX. */
+static uint32_t
+overflow_recurse(uint32_t depth)
+{
+    volatile uint8_t frame[64];
+    frame[depth % sizeof frame] = (uint8_t)depth;
+    if (depth == UINT32_MAX) {
+        return 0;
+    }
+    return overflow_recurse(depth + 1) + frame[depth % sizeof frame];
+}
+
+static void
+overflow_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    kprintf("overflowing the kernel stack\n");
+    kprintf("overflow returned %u\n", (unsigned)overflow_recurse(0));
+}
+
+/* -Dguard-pages: write a byte over this function's own first instruction,
+ * in kernel text, which is mapped read-only: a page fault whose CR2 is
+ * this function's address, error code 3 (a write to a present page). */
+static void
+poke_text_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    volatile uint8_t *text = (volatile uint8_t *)(uintptr_t)poke_text_run;
+    kprintf("writing to kernel text at %p\n", (void *)text);
+    *text = 0xCC;
+    kprintf("poke-text returned: kernel text is writable\n");
+}
+
+/* Commands that exist with guard pages only, registered by shell_init. */
+static const struct shell_command guard_commands[] = {
+    {"overflow", "", "overflow the kernel stack (guard page)", overflow_run, 0},
+    {"poke-text", "", "write to kernel text (read-only)", poke_text_run, 0},
+};
+
 /* mem last: the table ends before it without the heap. */
 static const struct shell_command builtins[] = {
     {"help", "", "list the commands", help_run, 0},
@@ -256,6 +300,11 @@ shell_init(void)
     }
     if (CONFIG_UBSAN) {
         shell_register(&ubsan_command);
+    }
+    if (CONFIG_GUARD_PAGES) {
+        for (size_t i = 0; i < sizeof guard_commands / sizeof guard_commands[0]; i++) {
+            shell_register(&guard_commands[i]);
+        }
     }
     kprintf(PROMPT);
     prompt_shown = true;

@@ -451,10 +451,11 @@ def register_rows(bits, ip=None):
     """The rows of a CPU exception report after its title, as patterns, for
     an image of bits 32 or 64 (ip: a pattern for EIP or RIP): the 32-bit
     frame in three rows, the 64-bit one (16 registers, CR2 for a page
-    fault) in seven, three registers a row."""
+    fault) in seven, three registers a row. A page fault's CR2 ends the
+    first row (on i686 only with -Dguard-pages, which turns paging on)."""
     if bits == 32:
         h = r'[0-9a-f]{8}'
-        return [r'EIP={} CS=0008 EFLAGS={}'.format(ip or h, h),
+        return [r'EIP={} CS=0008 EFLAGS={}(?: CR2={})?'.format(ip or h, h, h),
                 r'EAX={0} EBX={0} ECX={0} EDX={0}'.format(h),
                 r'ESI={0} EDI={0} EBP={0} ESP={0}'.format(h)]
     h = r'[0-9a-f]{16}'
@@ -569,7 +570,8 @@ def unknown(args, cfg, how):
 def help(args, cfg, how):
     """help lists the built-in commands and those of the enabled gates (mem
     only with the heap; smash only with the stack protector; ubsan only with
-    UBSan), and says how long a line may be."""
+    UBSan; overflow and poke-text only with guard pages), and says how long
+    a line may be."""
     commands = [('help', '', 'list the commands'), ('clear', '', 'clear the screen'),
                 ('echo', 'TEXT', 'print TEXT'),
                 ('color', 'FG BG', 'set the text colours and clear'),
@@ -582,6 +584,9 @@ def help(args, cfg, how):
     if cfg['CONFIG_UBSAN']:
         commands.append(('ubsan', 'CHECK',
                          'trip a UBSan check: overflow, bounds, shift, misaligned'))
+    if cfg.get('CONFIG_GUARD_PAGES'):  # registered by the shell, after the built-ins
+        commands += [('overflow', '', 'overflow the kernel stack (guard page)'),
+                     ('poke-text', '', 'write to kernel text (read-only)')]
     shell_session(args, cfg, 'help', 'help\n', ['> help'] + [
         '  {:<6} {:<8} {}'.format(*c) for c in commands] + [
         'a line holds 76 characters; keys also come from COM1', '> '])
@@ -1158,12 +1163,15 @@ def heap_full_table(args, cfg, how):
             heap = re.search(r'^heap: (\d+) KiB in (\d+) region', m.screen_text(), re.M)
             usable = sum(size for addr, size, kind in entries
                          if kind == 1 and addr >= 0x100000) // 1024
-            # The image, QEMU's data after it and the pool's headers: under
-            # 256 KiB; and each region's first block moved up to a 2 KiB
+            # The image (as large as a hardened build's may be), QEMU's data
+            # after it and the pool's headers: under 64 KiB more than the
+            # image; and each region's first block moved up to a 2 KiB
             # boundary (where the pool looks for small-object spans).
+            sizes = elf.section_sizes(args.elf)
+            image = (sizes['loadable'] + sizes['bss'] + 1023) // 1024
             if (said.search(m.screen_text() + '\n') is None or not heap or
-                    not usable - kib - 256 - 2 * int(heap.group(2)) <= int(heap.group(1))
-                    <= usable - kib):
+                    not usable - kib - image - 64 - 2 * int(heap.group(2)) <=
+                    int(heap.group(1)) <= usable - kib):
                 raise MachineError('want the left-out line and a heap of {} KiB less '
                                    '{} (and the image) on the screen:\n{}'.format(
                                        usable, kib, m.screen_text()))
@@ -1451,6 +1459,128 @@ def call_before(image, address):
             code = e.image[offset + address - start - 5:offset + address - start]
             if code[0] == 0xE8:
                 return address + struct.unpack('<i', code[1:])[0]
+
+
+# -- Guard pages and W^X (-Dguard-pages) -----------------------------------
+
+# The stacks with a guard page below them, by the symbol of that page (or of
+# the stack whose first page it is) and the name a report gives them.
+GUARDED_STACKS = {32: [('boot_guard_page', 'boot'), ('double_fault_stack', 'double-fault')],
+                  64: [('boot_guard_page', 'boot'), ('double_fault_stack', 'double-fault'),
+                       ('nmi_stack', 'NMI')]}
+PAGE = 4096
+
+
+def guard_report(m, args, cfg, pattern, rows, shot):
+    """Wait for a panic whose report (the debug port's text after "PANIC: ")
+    matches pattern; the screen must show rows(match) with the console, and
+    COM1 must carry the same report (the console's mirror); the CPU halts
+    and QEMU is still running (-no-reboot: a triple fault would have ended
+    it). Returns the match."""
+    report = re.compile(r'PANIC: ' + pattern)
+    try:
+        m.wait_until(lambda m: report.search(m.debug_log()) or m.proc.poll() is not None,
+                     15, 'the report {!r} on the debug port'.format(pattern))
+        if m.proc.poll() is not None:
+            raise MachineError('QEMU exited (a reset, a triple fault?); debug port:\n'
+                               + m.debug_log())
+        match = report.search(m.debug_log())
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            wait_lines(m, rows(match), PANIC_ATTR, 15, 'the panic screen')
+            # COM1 mirrors the console: the report's lines, as CR LF lines.
+            serial = m.serial_log().replace('\r\n', '\n')
+            first = match.group(0)[len('PANIC: '):].split('\n')[0]
+            if first not in serial:
+                raise MachineError('COM1 lacks {!r}:\n{}'.format(first, serial[-1500:]))
+    finally:
+        shoot(m, args, shot)
+    assert_halted(m)
+    return match
+
+
+@scenario
+def stack_overflow(args, cfg, how):
+    """The shell's `overflow` recurses until the boot stack runs into its
+    guard page: reported as "kernel stack overflow at ADDRESS: the boot
+    stack's guard page" (ADDRESS inside the page below the stack, read from
+    the image's symbols), then the double fault that carried it (on its own
+    stack: IST 1 on x86_64, a task of its own on i686) with the registers,
+    on the debug port, COM1 and the panic screen; the CPU halts, no reset."""
+    guard = elf_symbol(args.elf, 'boot_guard_page')
+    digits = args.bits // 4
+    sep = r'(?:\n |; )'
+    pattern = (r"kernel stack overflow at 0x([0-9a-f]{%d}): the boot stack's guard page"
+               % digits + sep + r'CPU exception 8: double fault, error code 0x0' + sep +
+               sep.join(register_rows(args.bits)) + r' \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
+
+    def rows(match):
+        head = [re.compile(re.escape(' kernel stack overflow at 0x{}: the boot stack\'s '
+                                     'guard page'.format(match.group(1)))),
+                re.compile(r' CPU exception 8: double fault, error code 0x0')]
+        return panic_rows(head + [re.compile(' ' + r) for r in register_rows(args.bits)],
+                          re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
+    m, _ = start_shell(args, cfg)
+    with m:
+        m.send_keys('overflow\n')
+        match = guard_report(m, args, cfg, pattern, rows, 'stack-overflow')
+    address = int(match.group(1), 16)
+    if not guard <= address < guard + PAGE:
+        raise MachineError('overflow reported at {:#x}, outside the guard page {:#x}-{:#x}'
+                           .format(address, guard, guard + PAGE))
+
+
+@scenario
+def poke_text(args, cfg, how):
+    """The shell's `poke-text` writes a byte over its own first instruction:
+    kernel text is mapped read-only and CR0.WP binds the kernel, so it is
+    a page fault with error code 0x3 (a write to a present page) whose CR2
+    is that function's address (from the image's symbols), reported on the
+    debug port, COM1 and the panic screen; the CPU halts."""
+    target = elf_symbol(args.elf, 'poke_text_run')
+    digits = args.bits // 4
+    cr2 = '{:0{}x}'.format(target, digits)
+    rows32 = register_rows(args.bits)
+    rows32[0] = rows32[0].replace(r'(?: CR2=[0-9a-f]{%d})?' % digits, ' CR2=' + cr2)
+    if ' CR2=' + cr2 not in rows32[0]:
+        raise MachineError('register_rows has no CR2 group to pin: ' + rows32[0])
+    sep = r'(?:\n |; )'
+    pattern = (r'CPU exception 14: page fault, error code 0x3' + sep + sep.join(rows32) +
+               r' \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
+
+    def rows(_):
+        head = [re.compile(r' CPU exception 14: page fault, error code 0x3')]
+        return panic_rows(head + [re.compile(' ' + r) for r in rows32],
+                          re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
+    m, _ = start_shell(args, cfg)
+    with m:
+        m.send_keys('poke-text\n')
+        guard_report(m, args, cfg, pattern, rows, 'poke-text')
+        if 'poke-text returned' in m.serial_log():
+            raise MachineError('the write to kernel text went through')
+
+
+def tlb(m, bits):
+    """The page tables as QEMU's monitor reads them (`info tlb`): a list of
+    (virtual start, size, flags) for every present mapping; flags are QEMU's
+    letters (W writable, X no-execute, P a large page, ...)."""
+    out = m.hmp('info tlb')
+    large = 4 << 20 if bits == 32 else 2 << 20
+    maps = []
+    for line in out.splitlines():
+        found = re.match(r'^([0-9a-f]+): ([0-9a-f]+) ([-XGPDACTUW]{9})$', line.strip())
+        if found:
+            flags = found.group(3)
+            maps.append((int(found.group(1), 16), large if 'P' in flags else PAGE, flags))
+    if not maps:
+        raise MachineError('info tlb shows no mapping:\n' + out[:400])
+    return maps
+
+
+def mapping_of(maps, address):
+    """The flags of the mapping that holds address, or None."""
+    for start, size, flags in maps:
+        if start <= address < start + size:
+            return flags
     return None
 
 
@@ -1650,6 +1780,83 @@ def ubsan_ktest(args, cfg, how):
         if not cfg['CONFIG_UBSAN_PANIC']:
             m.wait_until(lambda m: 'went on after the report: -2147483648\n' in
                          m.debug_log(), 15, 'the kernel going on after the report')
+
+
+@scenario
+def page_tables(args, cfg, how):
+    """Read from outside (QEMU's `info tlb`), once the kernel is at its main
+    loop: the guard page below every kernel stack is not mapped and the
+    stacks' own lowest pages are; kernel text (kmain's page) and rodata are
+    mapped read-only, the stack writable; on x86_64 (a CPU with NX) text is
+    executable and rodata, the stack and RAM above the kernel are not."""
+    with Machine(args.elf, memory=MEMORY) as m:
+        wait_main_loop(m)
+        maps = tlb(m, args.bits)
+    problems = []
+    for symbol, name in GUARDED_STACKS[args.bits]:
+        guard = elf_symbol(args.elf, symbol)
+        if guard % PAGE:
+            problems.append('{} guard page at {:#x}: not page-aligned'.format(name, guard))
+        if mapping_of(maps, guard) is not None:
+            problems.append('the {} stack\'s guard page {:#x} is mapped ({})'.format(
+                name, guard, mapping_of(maps, guard)))
+        if mapping_of(maps, guard + PAGE) is None:
+            problems.append('the {} stack\'s lowest page {:#x} is not mapped'.format(
+                name, guard + PAGE))
+    nx = args.bits == 64
+    want = [('text (kmain)', elf_symbol(args.elf, 'kmain'), False, False),
+            ('rodata', elf_symbol(args.elf, 'kernel_text_end'), False, nx),
+            ('the boot stack', elf_symbol(args.elf, 'boot_stack_top') - 8, True, nx),
+            ('RAM at 16 MiB', 16 << 20, True, nx)]
+    for what, address, writable, no_exec in want:
+        flags = mapping_of(maps, address)
+        if flags is None:
+            problems.append('{} at {:#x} is not mapped'.format(what, address))
+            continue
+        if ('W' in flags) != writable:
+            problems.append('{} at {:#x}: {} ({}writable expected)'.format(
+                what, address, flags, '' if writable else 'not '))
+        if ('X' in flags) != no_exec:
+            problems.append('{} at {:#x}: {} ({}executable expected)'.format(
+                what, address, flags, 'not ' if no_exec else ''))
+    if problems:
+        raise MachineError('\n'.join(problems))
+
+
+# What a CPU without the paging feature that hardening needs says, and how
+# QEMU makes one: i686 without 4 MiB pages, x86_64 without NX.
+GUARD_NOTICES = {
+    32: (['-cpu', 'pentium,pse=off'],
+         'guard pages: off, this CPU has no 4 MiB pages (PSE): no paging, text writable'),
+    64: (['-cpu', 'qemu64,nx=off'],
+         'guard pages: on; no NX on this CPU: data stays executable, text read-only')}
+
+
+@scenario
+def guard_notice(args, cfg, how):
+    """On a CPU that lacks what hardening needs (i686: PSE, x86_64: NX) the
+    kernel says so, on the debug port and, with the console, on a line of
+    the boot screen, then runs as usual (keys answered); on i686 paging
+    stays off (`info tlb`), on x86_64 text is still read-only."""
+    extra, notice = GUARD_NOTICES[args.bits]
+    with Machine(args.elf, memory=MEMORY, extra=extra) as m:
+        try:
+            if cfg['CONFIG_COLOR_CONSOLE']:
+                wait_lines(m, boot_lines(cfg, notices=[notice]), boot_attr(cfg), 15,
+                           'the boot screen with the notice')
+            wait_main_loop(m)
+            if notice + '\n' not in m.debug_log():
+                raise MachineError('debug port lacks {!r}:\n{}'.format(notice, m.debug_log()))
+            typed_ok(m, cfg, 'after the notice')
+            out = m.hmp('info tlb')
+            if args.bits == 32 and 'PG disabled' not in out:
+                raise MachineError('paging is on without PSE:\n' + out[:400])
+            if args.bits == 64:
+                flags = mapping_of(tlb(m, 64), elf_symbol(args.elf, 'kmain'))
+                if flags is None or 'W' in flags:
+                    raise MachineError('text without NX: {}'.format(flags))
+        finally:
+            shoot(m, args, 'guard-notice')
 
 
 def shoot(m, args, name):

@@ -9,7 +9,7 @@ ud2 is allowed: it is the instruction defined to raise invalid opcode, and
 every CPU, the 80386 included, raises that for it. So are cpuid, rdtsc and
 rdrand in a FUNCTION named by --cpu-checked, one that asks the CPU first
 (EFLAGS.ID for CPUID, CPUID for the other two): the stack protector's
-boot_stack_guard_init."""
+boot_stack_guard_init, and has_pse of the guard pages' paging set-up."""
 import re
 import subprocess
 import sys

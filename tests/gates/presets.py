@@ -41,10 +41,12 @@ def run(cmd, root):
     return r.stdout
 
 
-# Each hardening option's value that means off, and a symbol its runtime
-# puts in every image that has it (any symbol that starts with it).
-HARDENING = {'stack-protector': ('none', '__stack_chk_guard'),
-             'ubsan': ('off', '__ubsan_handle_')}
+# Each hardening option's value that means off, a symbol its runtime puts
+# in every image that has it (any symbol that starts with it), and the gate
+# it needs, if any: without it a preset's value is off.
+HARDENING = {'stack-protector': ('none', '__stack_chk_guard', None),
+             'ubsan': ('off', '__ubsan_handle_', None),
+             'guard-pages': ('false', 'arch_guard_init', 'keyboard')}
 
 
 def check(meson, nm, root, build, summary, preset, want, sources, hardening):
@@ -70,11 +72,13 @@ def check(meson, nm, root, build, summary, preset, want, sources, hardening):
             raise Failure('{}: -D{} is {} but {} is {} the image'.format(
                 preset, gate, on, entry, 'in' if not on else 'not in'))
     for option, (value, source) in hardening.items():
+        off, symbol, needs = HARDENING[option]
+        if needs and not want[needs] and value != off and source.startswith('preset'):
+            value, source = off, source + ', but needs ' + needs
         line = r'^\s*{}\s*: {} \({}\)$'.format(re.escape(option), re.escape(value),
                                               re.escape(source))
         if not re.search(line, summary, re.M):
             raise Failure('{}: the summary lacks {!r}:\n{}'.format(preset, line, summary))
-        off, symbol = HARDENING[option]
         found = any(name.startswith(symbol) for name in symbols)
         if found != (value != off):
             raise Failure('{}: -D{}={} but {}* is {} the image'.format(

@@ -31,6 +31,10 @@ CASES = [
     ('a background that is not a VGA colour',
      ['--cross-file', 'cross/i686.ini', '-Dbackground=pink'],
      'Value "pink" (of type "string") for combo option'),
+    ('guard pages without the IDT that reports their faults',
+     ['--cross-file', 'cross/i686.ini', '-Dguard-pages=true', '-Dkeyboard=false'],
+     '-Dguard-pages=true needs the keyboard gate, whose IDT reports a fault in a guard '
+     'page: add -Dkeyboard=true, or set -Dguard-pages=false'),
 ]
 
 

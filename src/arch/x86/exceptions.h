@@ -7,12 +7,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 /* What an entry stub stores as the error code when the CPU pushed none. */
 #define EXCEPTION_NO_ERROR ((uint64_t)-1)
 
 /* Write "CPU exception V: NAME, error code 0x..." (or "no error code") to
  * buf: the first line of every exception report. */
 void exception_title(char *buf, size_t size, unsigned vector, uint64_t error);
+
+#if CONFIG_GUARD_PAGES
+/* exception_title, after a line of its own (ended by sep) for a page fault
+ * or a double fault whose CR2 lies in a stack's guard page: "kernel stack
+ * overflow at ADDRESS: the NAME stack's guard page" (arch/x86/guard.c).
+ * With after_flags (i686, whose report has no CR2 otherwise), a page
+ * fault's " CR2=ADDRESS" and sep, in a buffer *after_flags then points at. */
+void exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
+                            const char *sep, const char **after_flags);
+#else
+/* Always inlined: the plain kernel's reports stay as they were. */
+static inline __attribute__((always_inline)) void
+exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
+                       const char *sep, const char **after_flags)
+{
+    (void)sep;
+    (void)after_flags;
+    exception_title(buf, size, vector, error);
+}
+#endif
 
 /* Mark vector not present in the IDT (so that raising it ends in #NP).
  * For the shell's demonstration of a real double fault; desc.c of each

@@ -1,6 +1,7 @@
 #include "arch/x86/i686/desc.h"
 
 #include "arch/x86/exceptions.h"
+#include "arch/x86/guard.h"
 #include "asm/interrupts.h"
 
 #include "core/string.h"
@@ -33,7 +34,10 @@ struct table_pointer {
 static struct gdt_entry gdt[5];
 static struct idt_entry idt[IDT_VECTORS];
 static struct tss main_tss, double_fault_tss;
-static uint8_t double_fault_stack[DOUBLE_FAULT_STACK] __attribute__((aligned(16)));
+/* The double-fault task's stack, above its guard page when there are guard
+ * pages (its first GUARD_BYTES, arch/x86/guard.h). */
+static uint8_t double_fault_stack[GUARD_BYTES + DOUBLE_FAULT_STACK]
+    __attribute__((aligned(GUARD_ALIGN)));
 
 static struct gdt_entry
 segment(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
@@ -83,7 +87,7 @@ desc_init(void (*double_fault_task)(void))
     __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
     double_fault_tss = (struct tss){
         .eip = (uint32_t)double_fault_task,
-        .esp = (uint32_t)(double_fault_stack + DOUBLE_FAULT_STACK),
+        .esp = (uint32_t)(double_fault_stack + GUARD_BYTES + DOUBLE_FAULT_STACK),
         .eflags = EFLAGS_RESERVED, /* interrupts off */
         .cr3 = cr3,
         .cs = GDT_KERNEL_CS,
@@ -123,3 +127,8 @@ desc_idt_unmap(int vector)
 {
     idt[vector].type &= 0x7F; /* clear the present bit */
 }
+
+/* For guard.c (guard pages): the stacks above, by name. Last in the file, so
+ * that the plain kernel lays out its data as before. */
+const struct guard_stack desc_stacks[] = {{"double-fault", double_fault_stack}};
+const size_t desc_stack_count = sizeof desc_stacks / sizeof desc_stacks[0];

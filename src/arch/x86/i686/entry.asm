@@ -16,8 +16,16 @@ align 4
     dd MB_FLAGS
     dd -(MB_MAGIC + MB_FLAGS)
 
+%include "config.inc"               ; CONFIG_GUARD_PAGES
+%if CONFIG_GUARD_PAGES
+section .bss align=4096             ; -Dguard-pages: the page below the stack
+global boot_guard_page             ; stays unmapped (guard.c), so that an
+boot_guard_page:                   ; overflow faults instead of writing on
+    resb 4096                       ; what lies below
+%else
 section .bss
 align 16
+%endif
 boot_stack_bottom:
     resb STACK_SIZE
 global boot_stack_top

@@ -12,15 +12,15 @@ __attribute__((noreturn)) static void
 report(unsigned vector, uint64_t error, uint32_t eip, uint32_t cs, uint32_t eflags,
        const uint32_t regs[8])
 {
-    const char *sep = CONFIG_COLOR_CONSOLE ? "\n " : "; ";
-    char title[96];
-    exception_title(title, sizeof title, vector, error);
+    const char *sep = CONFIG_COLOR_CONSOLE ? "\n " : "; ", *after_flags = sep;
+    char title[CONFIG_GUARD_PAGES ? 192 : 96]; /* guard pages: an overflow line */
+    exception_report_title(title, sizeof title, vector, error, sep, &after_flags);
     panic("%s%s"
           "EIP=%08x CS=%04x EFLAGS=%08x%s"
           "EAX=%08x EBX=%08x ECX=%08x EDX=%08x%s"
           "ESI=%08x EDI=%08x EBP=%08x ESP=%08x",
-          title, sep, eip, cs, eflags, sep, regs[0], regs[1], regs[2], regs[3], sep,
-          regs[4], regs[5], regs[6], regs[7]);
+          title, sep, eip, cs, eflags, CONFIG_GUARD_PAGES ? after_flags : sep, regs[0],
+          regs[1], regs[2], regs[3], sep, regs[4], regs[5], regs[6], regs[7]);
 }
 
 void

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "arch/x86/exceptions.h"
+#include "arch/x86/guard.h"
 #include "asm/interrupts.h"
 
 #define IST_STACK        4096
@@ -39,8 +40,11 @@ struct table_pointer {
 static uint64_t gdt[5];
 static struct idt_entry idt[IDT_VECTORS];
 static struct tss tss;
-static uint8_t double_fault_stack[IST_STACK] __attribute__((aligned(16)));
-static uint8_t nmi_stack[IST_STACK] __attribute__((aligned(16)));
+/* The interrupt stack table's stacks, each above its guard page when there
+ * are guard pages (its first GUARD_BYTES, arch/x86/guard.h). */
+static uint8_t double_fault_stack[GUARD_BYTES + IST_STACK]
+    __attribute__((aligned(GUARD_ALIGN)));
+static uint8_t nmi_stack[GUARD_BYTES + IST_STACK] __attribute__((aligned(GUARD_ALIGN)));
 
 static struct idt_entry
 gate(uint64_t offset, uint8_t ist)
@@ -89,8 +93,9 @@ load_gdt(void)
 void
 desc_init(void)
 {
-    tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(double_fault_stack + IST_STACK);
-    tss.ist[IST_NMI - 1] = (uint64_t)(nmi_stack + IST_STACK);
+    tss.ist[IST_DOUBLE_FAULT - 1] =
+        (uint64_t)(double_fault_stack + GUARD_BYTES + IST_STACK);
+    tss.ist[IST_NMI - 1] = (uint64_t)(nmi_stack + GUARD_BYTES + IST_STACK);
     tss.iomap = sizeof tss;
     gdt[GDT_KERNEL_CS / 8] = SEGMENT_CODE64;
     gdt[GDT_KERNEL_DS / 8] = SEGMENT_DATA;
@@ -111,3 +116,9 @@ desc_idt_unmap(int vector)
 {
     idt[vector].type &= (uint8_t)~GATE_PRESENT;
 }
+
+/* For guard.c (guard pages): the stacks above, by name. Last in the file, so
+ * that the plain kernel lays out its data as before. */
+const struct guard_stack desc_stacks[] = {{"double-fault", double_fault_stack},
+                                          {"NMI", nmi_stack}};
+const size_t desc_stack_count = sizeof desc_stacks / sizeof desc_stacks[0];

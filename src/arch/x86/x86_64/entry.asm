@@ -56,6 +56,12 @@ global boot_pml4, boot_pdpt
 boot_pml4:  resb 4096
 boot_pdpt:  resb 4096               ; 512 GiB, a PDPT entry per GiB
 boot_pd:    resb 4096 * LOW_GIBS    ; 2 MiB pages
+%include "config.inc"               ; CONFIG_GUARD_PAGES
+%if CONFIG_GUARD_PAGES              ; -Dguard-pages: the page below the stack
+global boot_guard_page             ; stays unmapped (guard.c), so that an
+boot_guard_page:                   ; overflow faults instead of writing on
+    resb 4096                       ; the page tables
+%endif
 boot_stack_bottom:
     resb STACK_SIZE
 global boot_stack_top

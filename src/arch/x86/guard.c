@@ -1,0 +1,74 @@
+/* Guard pages and W^X, both widths: which page of the kernel gets which
+ * rights. Each width's guard.c builds its page tables from it. */
+#include "arch/x86/guard.h"
+
+#include "arch/x86/exceptions.h"
+#include "asm/interrupts.h"
+#include "core/format.h"
+#include "core/string.h"
+
+#define VECTOR_PAGE_FAULT 14
+
+/* The guard linker script (kernel-guard.ld): text and rodata each start on
+ * a page and end where the next part's page starts. */
+extern const char kernel_image_start[], kernel_text_end[], kernel_rodata_end[];
+/* entry.asm: the page below the boot stack. */
+extern const uint8_t boot_guard_page[];
+
+const char *
+arch_guard_stack(uintptr_t address)
+{
+    uintptr_t page = address & ~(uintptr_t)(GUARD_PAGE_SIZE - 1);
+    if (page == (uintptr_t)boot_guard_page) {
+        return "boot";
+    }
+    for (size_t i = 0; i < desc_stack_count; i++) {
+        if (page == (uintptr_t)desc_stacks[i].guard) {
+            return desc_stacks[i].name;
+        }
+    }
+    return NULL;
+}
+
+enum guard_rights
+arch_guard_rights(uintptr_t page)
+{
+    if (arch_guard_stack(page)) {
+        return GUARD_UNMAPPED;
+    }
+    if (page >= (uintptr_t)kernel_image_start && page < (uintptr_t)kernel_text_end) {
+        return GUARD_TEXT;
+    }
+    if (page >= (uintptr_t)kernel_text_end && page < (uintptr_t)kernel_rodata_end) {
+        return GUARD_READ_ONLY;
+    }
+    return GUARD_DATA;
+}
+
+void
+exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
+                       const char *sep, const char **after_flags)
+{
+    size_t at = 0;
+    if (vector == VECTOR_PAGE_FAULT || vector == ARCH_VECTOR_DOUBLE_FAULT) {
+        /* A stack that runs into its guard page faults, and so does the
+         * push of the page fault's own frame: the overflow arrives as a
+         * double fault (on its own stack), with CR2 in the guard page. */
+        uintptr_t address;
+        __asm__ volatile("mov %%cr2, %0" : "=r"(address));
+        const char *stack = arch_guard_stack(address);
+        if (stack) {
+            ksnprintf(buf, size,
+                      "kernel stack overflow at 0x%0*lx: the %s stack's guard page%s",
+                      (int)sizeof address * 2, (unsigned long)address, stack, sep);
+            at = strlen(buf);
+        }
+        if (after_flags && vector == VECTOR_PAGE_FAULT) {
+            static char cr2[40];
+            ksnprintf(cr2, sizeof cr2, " CR2=%0*lx%s", (int)sizeof address * 2,
+                      (unsigned long)address, sep);
+            *after_flags = cr2;
+        }
+    }
+    exception_title(buf + at, size - at, vector, error);
+}

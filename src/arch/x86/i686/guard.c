@@ -1,0 +1,102 @@
+/* Guard pages and W^X on i686 (-Dguard-pages): the kernel runs without
+ * paging otherwise. A minimal identity map: the first 4 MiB (the kernel's
+ * image and stacks, VGA text memory, the loader's data) in 4 KiB pages,
+ * each with its rights (arch/x86/guard.c), and the rest of the 4 GiB in
+ * 4 MiB pages, read and write: RAM for the heap, modules, whatever a
+ * loader put where. Two 4 KiB tables in all. 4 MiB pages need PSE; a CPU
+ * without it (a 486 may lack even CPUID) keeps running without paging, and
+ * says so. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86/guard.h"
+#include "asm/guard.h"
+#include "pc/screen.h"
+
+#define ENTRIES       1024
+#define PAGE_PRESENT  (1u << 0)
+#define PAGE_WRITABLE (1u << 1)
+#define PAGE_LARGE    (1u << 7) /* a 4 MiB page, in the directory */
+#define PAGE_4M       (1u << 22)
+#define CR0_WP        (1u << 16) /* read-only pages bind the kernel too */
+#define CR0_PG        (1u << 31)
+#define CR4_PSE       (1u << 4)
+#define EFLAGS_ID     (1u << 21) /* writable exactly when CPUID exists */
+#define CPUID_PSE     (1u << 3)  /* EDX of leaf 1 */
+
+static uint32_t directory[ENTRIES] __attribute__((aligned(4096)));
+static uint32_t low_table[ENTRIES] __attribute__((aligned(4096)));
+
+/* True when the CPU has CPUID and CPUID says it has 4 MiB pages. Never
+ * inlined: the gates suite's i386-instructions check allows cpuid in this
+ * function alone, which runs it only once EFLAGS.ID says it exists. */
+__attribute__((noinline)) static bool
+has_pse(void)
+{
+    uint32_t before, after;
+    __asm__ volatile("pushfl\n\t"
+                     "popl %0\n\t"
+                     "movl %0, %1\n\t"
+                     "xorl %2, %1\n\t"
+                     "pushl %1\n\t"
+                     "popfl\n\t"
+                     "pushfl\n\t"
+                     "popl %1\n\t"
+                     "pushl %0\n\t"
+                     "popfl"
+                     : "=&r"(before), "=&r"(after)
+                     : "i"(EFLAGS_ID)
+                     : "cc");
+    if (!((before ^ after) & EFLAGS_ID)) {
+        return false;
+    }
+    uint32_t a = 0, b, c, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+    if (a < 1) {
+        return false;
+    }
+    a = 1;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+    return d & CPUID_PSE;
+}
+
+/* The 4 KiB page table entry for the page at page. */
+static uint32_t
+low_entry(uint32_t page)
+{
+    switch (arch_guard_rights(page)) {
+    case GUARD_UNMAPPED:
+        return 0;
+    case GUARD_TEXT:
+    case GUARD_READ_ONLY:
+        return page | PAGE_PRESENT;
+    default:
+        return page | PAGE_PRESENT | PAGE_WRITABLE;
+    }
+}
+
+const char *
+arch_guard_init(void)
+{
+    if (!has_pse()) {
+        static const char off[] = "guard pages: off, this CPU has no 4 MiB pages (PSE): "
+                                  "no paging, text writable";
+        core_debug_line(off);
+        return off;
+    }
+    for (uint32_t i = 0; i < ENTRIES; i++) {
+        low_table[i] = low_entry(i * 4096);
+    }
+    directory[0] = (uint32_t)low_table | PAGE_PRESENT | PAGE_WRITABLE;
+    for (uint32_t i = 1; i < ENTRIES; i++) {
+        directory[i] = i * PAGE_4M | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE;
+    }
+    uint32_t cr0, cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PSE));
+    __asm__ volatile("mov %0, %%cr3" : : "r"(directory) : "memory");
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_PG | CR0_WP) : "memory");
+    core_debug_line("guard pages: on, below every kernel stack; kernel text read-only");
+    return NULL;
+}

@@ -1,0 +1,93 @@
+/* Guard pages and W^X on x86_64 (-Dguard-pages). entry.asm maps the first
+ * 4 GiB in 2 MiB pages; here the first 2 MiB, where the kernel is, becomes
+ * a table of 4 KiB pages, each with its rights (arch/x86/guard.c), and
+ * every other page of the 4 GiB is made non-executable where the CPU has
+ * NX. A CPU without NX keeps text read-only and says so. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86/guard.h"
+#include "asm/guard.h"
+#include "pc/screen.h"
+
+#define ENTRIES       512
+#define PAGE_PRESENT  (1ull << 0)
+#define PAGE_WRITABLE (1ull << 1)
+#define PAGE_NX       (1ull << 63)
+#define TABLE_ADDRESS 0x000FFFFFFFFFF000ull
+#define LOW_GIBS      4            /* entry.asm's: mapped in 2 MiB pages */
+#define CR0_WP        (1ull << 16) /* read-only pages bind the kernel too */
+#define EFER          0xC0000080u
+#define EFER_NXE      (1u << 11)
+#define CPUID_EXT_1   0x80000001u
+#define CPUID_NX      (1u << 20) /* EDX of leaf 0x80000001 */
+
+/* entry.asm: the page directory pointer table, one entry a GiB. */
+extern uint64_t boot_pdpt[ENTRIES];
+
+static uint64_t low_table[ENTRIES] __attribute__((aligned(4096)));
+
+/* True when the CPU can mark pages non-executable. Long mode implies the
+ * extended CPUID leaves. */
+static bool
+has_nx(void)
+{
+    uint32_t a = CPUID_EXT_1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return d & CPUID_NX;
+}
+
+/* The 4 KiB page table entry for the page at page; nx is PAGE_NX or 0. */
+static uint64_t
+low_entry(uint64_t page, uint64_t nx)
+{
+    switch (arch_guard_rights(page)) {
+    case GUARD_UNMAPPED:
+        return 0;
+    case GUARD_TEXT:
+        return page | PAGE_PRESENT;
+    case GUARD_READ_ONLY:
+        return page | PAGE_PRESENT | nx;
+    default:
+        return page | PAGE_PRESENT | PAGE_WRITABLE | nx;
+    }
+}
+
+const char *
+arch_guard_init(void)
+{
+    bool nx = has_nx();
+    if (nx) {
+        uint32_t lo, hi;
+        __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(EFER));
+        __asm__ volatile("wrmsr" : : "a"(lo | EFER_NXE), "d"(hi), "c"(EFER));
+    }
+    uint64_t nx_bit = nx ? PAGE_NX : 0;
+    for (uint64_t i = 0; i < ENTRIES; i++) {
+        low_table[i] = low_entry(i * 4096, nx_bit);
+    }
+    /* Every 2 MiB page but the first, which becomes low_table below. */
+    for (int gib = 0; gib < LOW_GIBS; gib++) {
+        uint64_t *pd = (uint64_t *)(boot_pdpt[gib] & TABLE_ADDRESS);
+        for (int i = gib == 0; i < ENTRIES; i++) {
+            pd[i] |= nx_bit;
+        }
+    }
+    uint64_t *first = (uint64_t *)(boot_pdpt[0] & TABLE_ADDRESS);
+    first[0] = (uint64_t)low_table | PAGE_PRESENT | PAGE_WRITABLE;
+    uint64_t cr0, cr3;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory"); /* flush the TLB */
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_WP) : "memory");
+    if (!nx) {
+        /* One screen row: at most 80 characters. */
+        static const char off[] =
+            "guard pages: on; no NX on this CPU: data stays executable, text read-only";
+        core_debug_line(off);
+        return off;
+    }
+    core_debug_line("guard pages: on, below every kernel stack; kernel text "
+                    "read-only, data non-executable");
+    return NULL;
+}
