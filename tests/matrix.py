@@ -9,7 +9,9 @@ combinations gets its own build directory under BUILD_ROOT (default
 build-matrix/), BUILD_ROOT/TARGET/NAME, where `meson setup`, `meson compile`
 and `meson test` run as a user would run them; so does Step 2's preset, the
 minimal kernel on another background (-Dpreset=blue), since the gates'
-tests are all red otherwise. The unit suite is host code that the gates
+tests are all red otherwise, and the hardened preset (every gate on, with
+UBSan, the stack protector and guard pages), whose boot tests also fail on
+any sanitizer report. The unit suite is host code that the gates
 only add to, the same binaries in every combination that builds them, so
 it runs once a target, in the all-gates combination, which builds all of
 it; the boot and gates suites run everywhere. Prints a table
@@ -17,7 +19,7 @@ it; the boot and gates suites run everywhere. Prints a table
 "N passed, M failed" counting tests over the whole matrix. Exits 1 if
 anything failed, including a setup or a build. --only TARGET:NAME runs one
 configuration (as each job of .github/workflows/ci.yml does), --target
-TARGET one target's nine; --list prints the names. Before the last line it
+TARGET one target's ten; --list prints the names. Before the last line it
 prints where the time went, per target: each step's wall and CPU time
 (setup, build, test) and each suite's test time; --json FILE writes all of
 it for bench/run.
@@ -60,6 +62,7 @@ def configurations():
                    cross, ['-D{}={}'.format(g, str(v).lower()) for g, v in combo.items()],
                    [] if all(values) else ONCE_ONLY)
         yield target + ':minimal-blue', cross, ['-Dpreset=blue'], ONCE_ONLY
+        yield target + ':hardened', cross, ['-Dpreset=hardened'], ONCE_ONLY
 
 
 def run(cmd, log):
