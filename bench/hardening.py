@@ -67,8 +67,8 @@ def ratio(hardened, plain):
 def main():
     print('## What hardening costs\n')
     print('Hardened: `{}` for the kernel (every gate on); for the host benches, '
-          'sluice\'s sources compiled with `{}` (gcc, the same checks; no check fires, '
-          'so only their cost is counted).\n'.format(' '.join(HARDENED),
+          'sluice\'s sources compiled with `{}` (gcc, whose undefined group is close '
+          'to clang\'s; no check fires, so only their cost is counted).\n'.format(' '.join(HARDENED),
                                                      ' '.join(HOST_HARDENING)))
     print('| target | measure | plain | hardened | hardened / plain |')
     print('|---|---|---|---|---|')
