@@ -112,7 +112,7 @@ newline(struct vga_text *t)
 static void
 put(struct vga_text *t, uint8_t ch)
 {
-    if (t->col == VGA_COLS) {
+    if (t->col >= VGA_COLS) { /* >: a write nested in this one moved col */
         newline(t);
     }
     int at = t->row * VGA_COLS + t->col;
@@ -127,7 +127,7 @@ put(struct vga_text *t, uint8_t ch)
 static const char *
 put_run(struct vga_text *t, const char *s, const char *end)
 {
-    if (t->col == VGA_COLS) {
+    if (t->col >= VGA_COLS) { /* >: a write nested in this one moved col */
         newline(t);
     }
     uint16_t colours = vga_cell(0, t->fg, t->bg);

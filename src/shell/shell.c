@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "asm/guard.h"
 #include "asm/interrupts.h"
 #include "asm/io.h"
 #include "console/console.h"
@@ -183,6 +184,10 @@ overflow_run(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
+    if (!arch_guard_active()) {
+        kprintf("overflow: no guard pages on this CPU; not overrunning the stack\n");
+        return;
+    }
     kprintf("overflowing the kernel stack\n");
     kprintf("overflow returned %u\n", (unsigned)overflow_recurse(0));
 }
@@ -196,6 +201,10 @@ poke_text_run(int argc, char **argv)
     (void)argc;
     (void)argv;
     volatile uint8_t *text = (volatile uint8_t *)(uintptr_t)poke_text_run;
+    if (!arch_guard_active()) {
+        kprintf("poke-text: kernel text is writable on this CPU; not writing it\n");
+        return;
+    }
     kprintf("writing to kernel text at %p\n", (void *)text);
     *text = 0xCC;
     kprintf("poke-text returned: kernel text is writable\n");

@@ -1788,8 +1788,11 @@ def page_tables(args, cfg, how):
     loop: the guard page below every kernel stack is not mapped and the
     stacks' own lowest pages are; kernel text (kmain's page) and rodata are
     mapped read-only, the stack writable; on x86_64 (a CPU with NX) text is
-    executable and rodata, the stack and RAM above the kernel are not."""
-    with Machine(args.elf, memory=MEMORY) as m:
+    executable and rodata, the stack and RAM above the kernel are not, and
+    with the heap, which maps RAM above 4 GiB when it finds some (-m 6G),
+    that RAM is writable and not executable either."""
+    above_4g = args.bits == 64 and cfg['CONFIG_HEAP']
+    with Machine(args.elf, memory=BIG_MEMORY if above_4g else MEMORY) as m:
         wait_main_loop(m)
         maps = tlb(m, args.bits)
     problems = []
@@ -1808,6 +1811,8 @@ def page_tables(args, cfg, how):
             ('rodata', elf_symbol(args.elf, 'kernel_text_end'), False, nx),
             ('the boot stack', elf_symbol(args.elf, 'boot_stack_top') - 8, True, nx),
             ('RAM at 16 MiB', 16 << 20, True, nx)]
+    if above_4g:
+        want.append(('RAM at 5 GiB', 5 << 30, True, nx))
     for what, address, writable, no_exec in want:
         flags = mapping_of(maps, address)
         if flags is None:
@@ -1832,12 +1837,19 @@ GUARD_NOTICES = {
          'guard pages: on; no NX on this CPU: data stays executable, text read-only')}
 
 
+# What the shell's guard-page commands say on a CPU where guard pages are off.
+GUARD_REFUSALS = [
+    ('overflow', 'overflow: no guard pages on this CPU; not overrunning the stack'),
+    ('poke-text', 'poke-text: kernel text is writable on this CPU; not writing it')]
+
+
 @scenario
 def guard_notice(args, cfg, how):
     """On a CPU that lacks what hardening needs (i686: PSE, x86_64: NX) the
     kernel says so, on the debug port and, with the console, on a line of
     the boot screen, then runs as usual (keys answered); on i686 paging
-    stays off (`info tlb`), on x86_64 text is still read-only."""
+    stays off (`info tlb`), and the shell's overflow and poke-text refuse;
+    on x86_64 text is still read-only."""
     extra, notice = GUARD_NOTICES[args.bits]
     with Machine(args.elf, memory=MEMORY, extra=extra) as m:
         try:
@@ -1848,6 +1860,13 @@ def guard_notice(args, cfg, how):
             if notice + '\n' not in m.debug_log():
                 raise MachineError('debug port lacks {!r}:\n{}'.format(notice, m.debug_log()))
             typed_ok(m, cfg, 'after the notice')
+            if args.bits == 32 and cfg['CONFIG_SHELL']:
+                # Without guard pages the commands that need them refuse:
+                # an overflow would run through the kernel's data.
+                for command, refusal in GUARD_REFUSALS:
+                    m.send_keys(command + '\n')
+                    m.wait_until(lambda m: refusal in m.screen_text(), 10,
+                                 'the refusal of ' + command)
             out = m.hmp('info tlb')
             if args.bits == 32 and 'PG disabled' not in out:
                 raise MachineError('paging is on without PSE:\n' + out[:400])
@@ -1886,8 +1905,6 @@ def main():
     except Skip as e:
         print('SKIP {}: {}'.format(args.scenario, e))
         return 77  # meson test's exit code for a skipped test
-
-
     if machine.ubsan_reports:
         print('FAIL {}: the sanitizer reported undefined behaviour:\n{}'.format(
             args.scenario, '\n'.join(machine.ubsan_reports)))

@@ -35,6 +35,10 @@ enum guard_rights {
 };
 
 #if CONFIG_GUARD_PAGES
+/* x86_64: the no-execute bit (bit 63) once arch_guard_init has turned NX
+ * on, else 0; paging.c maps RAM above 4 GiB with it. */
+extern uint64_t arch_guard_nx;
+
 /* The rights of the 4 KiB page at page: the linker script's page-aligned
  * bounds of text and rodata, and the stacks' guard pages. */
 enum guard_rights arch_guard_rights(uintptr_t page);
@@ -43,6 +47,8 @@ enum guard_rights arch_guard_rights(uintptr_t page);
  * "double-fault", "NMI"), or NULL when no guard page does. */
 const char *arch_guard_stack(uintptr_t address);
 #else
+#define arch_guard_nx ((uint64_t)0)
+
 static inline const char *
 arch_guard_stack(uintptr_t address)
 {

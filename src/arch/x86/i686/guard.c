@@ -26,6 +26,7 @@
 
 static uint32_t directory[ENTRIES] __attribute__((aligned(4096)));
 static uint32_t low_table[ENTRIES] __attribute__((aligned(4096)));
+static bool active; /* paging with guard pages is on */
 
 /* True when the CPU has CPUID and CPUID says it has 4 MiB pages. Never
  * inlined: the gates suite's i386-instructions check allows cpuid in this
@@ -91,12 +92,21 @@ arch_guard_init(void)
     for (uint32_t i = 1; i < ENTRIES; i++) {
         directory[i] = i * PAGE_4M | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE;
     }
-    uint32_t cr0, cr4;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PSE));
+    /* CR4 whole, not OR-ed onto the loader's: with a PAE bit left set the
+     * directory would be read as a PDPT, and PG would fault (Multiboot
+     * leaves CR4 undefined). */
+    uint32_t cr0;
+    __asm__ volatile("mov %0, %%cr4" : : "r"(CR4_PSE));
     __asm__ volatile("mov %0, %%cr3" : : "r"(directory) : "memory");
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_PG | CR0_WP) : "memory");
+    active = true;
     core_debug_line("guard pages: on, below every kernel stack; kernel text read-only");
     return NULL;
+}
+
+bool
+arch_guard_active(void)
+{
+    return active;
 }

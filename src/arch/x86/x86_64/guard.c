@@ -26,6 +26,9 @@
 extern uint64_t boot_pdpt[ENTRIES];
 
 static uint64_t low_table[ENTRIES] __attribute__((aligned(4096)));
+static bool active; /* guard pages and read-only text are on */
+uint64_t
+    arch_guard_nx; /* PAGE_NX once the CPU does NX; paging.c's RAM above 4 GiB gets it */
 
 /* True when the CPU can mark pages non-executable. Long mode implies the
  * extended CPUID leaves. */
@@ -35,6 +38,15 @@ has_nx(void)
     uint32_t a = CPUID_EXT_1, b, c = 0, d;
     __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
     return d & CPUID_NX;
+}
+
+/* Drop every translation the TLB holds (but global ones: none are). */
+static void
+flush_tlb(void)
+{
+    uint64_t cr3;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
 }
 
 /* The 4 KiB page table entry for the page at page; nx is PAGE_NX or 0. */
@@ -63,23 +75,32 @@ arch_guard_init(void)
         __asm__ volatile("wrmsr" : : "a"(lo | EFER_NXE), "d"(hi), "c"(EFER));
     }
     uint64_t nx_bit = nx ? PAGE_NX : 0;
+    arch_guard_nx = nx_bit;
+    /* The first 2 MiB, which holds the running code and stack, goes from
+     * one large page to a table in two steps, each followed by a flush:
+     * first the same rights in 4 KiB pages, then each page's own. The SDM
+     * (4.10.4) warns against changing a page's size and rights at once. */
+    for (uint64_t i = 0; i < ENTRIES; i++) {
+        low_table[i] = i * 4096 | PAGE_PRESENT | PAGE_WRITABLE;
+    }
+    uint64_t *first = (uint64_t *)(boot_pdpt[0] & TABLE_ADDRESS);
+    first[0] = (uint64_t)low_table | PAGE_PRESENT | PAGE_WRITABLE;
+    flush_tlb();
     for (uint64_t i = 0; i < ENTRIES; i++) {
         low_table[i] = low_entry(i * 4096, nx_bit);
     }
-    /* Every 2 MiB page but the first, which becomes low_table below. */
+    /* Every 2 MiB page but the first, which is low_table's now. */
     for (int gib = 0; gib < LOW_GIBS; gib++) {
         uint64_t *pd = (uint64_t *)(boot_pdpt[gib] & TABLE_ADDRESS);
         for (int i = gib == 0; i < ENTRIES; i++) {
             pd[i] |= nx_bit;
         }
     }
-    uint64_t *first = (uint64_t *)(boot_pdpt[0] & TABLE_ADDRESS);
-    first[0] = (uint64_t)low_table | PAGE_PRESENT | PAGE_WRITABLE;
-    uint64_t cr0, cr3;
-    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
-    __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory"); /* flush the TLB */
+    flush_tlb();
+    uint64_t cr0;
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_WP) : "memory");
+    active = true;
     if (!nx) {
         /* One screen row: at most 80 characters. */
         static const char off[] =
@@ -90,4 +111,10 @@ arch_guard_init(void)
     core_debug_line("guard pages: on, below every kernel stack; kernel text "
                     "read-only, data non-executable");
     return NULL;
+}
+
+bool
+arch_guard_active(void)
+{
+    return active;
 }

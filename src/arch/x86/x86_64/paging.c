@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/x86/guard.h"
 #include "asm/cpu.h"
 #include "asm/memory.h"
 #include "pc/screen.h"
@@ -76,8 +77,8 @@ paging_map_ram(uint64_t start, uint64_t end)
                 return gib * ONE_GIB > start ? gib * ONE_GIB : start;
             }
             if (!(boot_pdpt[gib] & PAGE_PRESENT)) {
-                boot_pdpt[gib] =
-                    gib * ONE_GIB | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE;
+                boot_pdpt[gib] = gib * ONE_GIB | PAGE_PRESENT | PAGE_WRITABLE |
+                                 PAGE_LARGE | arch_guard_nx;
             }
         }
         return end;
@@ -89,7 +90,7 @@ paging_map_ram(uint64_t start, uint64_t end)
             return page > start ? page : start;
         }
         directory[page / PAGE_2M % ENTRIES] =
-            page | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE;
+            page | PAGE_PRESENT | PAGE_WRITABLE | PAGE_LARGE | arch_guard_nx;
     }
     return end;
 }

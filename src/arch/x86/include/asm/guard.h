@@ -4,6 +4,7 @@
 #ifndef ASM_GUARD_H
 #define ASM_GUARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -16,11 +17,21 @@
  * Returns NULL when all of it is in force, else a line that says what this
  * CPU cannot have, for the boot screen (it is on the debug port already). */
 const char *arch_guard_init(void);
+
+/* True once arch_guard_init has put guard pages and read-only text in
+ * force; false before, and on a CPU that cannot have them. */
+bool arch_guard_active(void);
 #else
 static inline const char *
 arch_guard_init(void)
 {
     return NULL;
+}
+
+static inline bool
+arch_guard_active(void)
+{
+    return false;
 }
 #endif
 
