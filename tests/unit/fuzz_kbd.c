@@ -51,29 +51,6 @@ fail(uint8_t byte, const struct kbd_event *ev, const char *fmt, ...)
     abort();
 }
 
-/* The KBD_MOD_* bit that key holds or toggles, or 0: by the header's
- * names, not by the decoder's code. */
-static uint16_t
-bit_of(uint16_t key)
-{
-    static const struct {
-        uint16_t key, bit;
-    } bits[] = {
-        {KBD_KEY_LSHIFT, KBD_MOD_LSHIFT},      {KBD_KEY_RSHIFT, KBD_MOD_RSHIFT},
-        {KBD_KEY_LCTRL, KBD_MOD_LCTRL},        {KBD_KEY_RCTRL, KBD_MOD_RCTRL},
-        {KBD_KEY_LALT, KBD_MOD_LALT},          {KBD_KEY_RALT, KBD_MOD_RALT},
-        {KBD_KEY_LGUI, KBD_MOD_LGUI},          {KBD_KEY_RGUI, KBD_MOD_RGUI},
-        {KBD_KEY_CAPS_LOCK, KBD_MOD_CAPS},     {KBD_KEY_NUM_LOCK, KBD_MOD_NUM},
-        {KBD_KEY_SCROLL_LOCK, KBD_MOD_SCROLL},
-    };
-    for (size_t i = 0; i < COUNT(bits); i++) {
-        if (bits[i].key == key) {
-            return bits[i].bit;
-        }
-    }
-    return 0;
-}
-
 /* What an event should be: its key (KBD_KEY_NONE: no event), and what a
  * press types. */
 struct expected {
@@ -167,7 +144,7 @@ expect_byte(struct state *s, uint8_t byte)
         return none;
     }
     struct expected x = expect_code(e0, byte, s->mods);
-    uint16_t bit = bit_of(x.key);
+    uint16_t bit = chart_mod_bit(x.key);
     if (!x.pressed && (x.key == KBD_KEY_PAUSE || (bit & HELD && !(s->mods & bit)))) {
         return none; /* Pause has no release; a stray break of a modifier */
     }
@@ -189,7 +166,7 @@ check_event(struct state *s, uint8_t byte, const struct kbd_event *ev,
     if (ev->mods & ~ALL_MODS) {
         fail(byte, ev, "mods has bits no modifier has");
     }
-    uint16_t bit = bit_of(ev->key), changed = ev->mods ^ s->mods;
+    uint16_t bit = chart_mod_bit(ev->key), changed = ev->mods ^ s->mods;
     if (changed & ~bit) {
         fail(byte, ev, "mods changed by 0x%03x, not (only) by this key's bit", changed);
     }

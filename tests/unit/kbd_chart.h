@@ -80,4 +80,27 @@ static const struct {
 };
 #define KEYPAD_OFF_KEYS (sizeof keypad_off / sizeof keypad_off[0])
 
+/* The KBD_MOD_* bit that key holds or toggles, or 0: by the header's
+ * names, not by the decoder's code. */
+static inline uint16_t
+chart_mod_bit(uint16_t key)
+{
+    static const struct {
+        uint16_t key, bit;
+    } bits[] = {
+        {KBD_KEY_LSHIFT, KBD_MOD_LSHIFT},      {KBD_KEY_RSHIFT, KBD_MOD_RSHIFT},
+        {KBD_KEY_LCTRL, KBD_MOD_LCTRL},        {KBD_KEY_RCTRL, KBD_MOD_RCTRL},
+        {KBD_KEY_LALT, KBD_MOD_LALT},          {KBD_KEY_RALT, KBD_MOD_RALT},
+        {KBD_KEY_LGUI, KBD_MOD_LGUI},          {KBD_KEY_RGUI, KBD_MOD_RGUI},
+        {KBD_KEY_CAPS_LOCK, KBD_MOD_CAPS},     {KBD_KEY_NUM_LOCK, KBD_MOD_NUM},
+        {KBD_KEY_SCROLL_LOCK, KBD_MOD_SCROLL},
+    };
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+        if (bits[i].key == key) {
+            return bits[i].bit;
+        }
+    }
+    return 0;
+}
+
 #endif

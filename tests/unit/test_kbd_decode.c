@@ -624,27 +624,6 @@ test_random_bytes(void **state)
     assert_int_equal(ev.ascii, (ev.mods & KBD_MOD_CAPS) ? 'A' : 'a');
 }
 
-static uint16_t
-model_bit(uint16_t key)
-{
-    static const struct {
-        uint16_t key, bit;
-    } bits[] = {
-        {KBD_KEY_LSHIFT, KBD_MOD_LSHIFT},      {KBD_KEY_RSHIFT, KBD_MOD_RSHIFT},
-        {KBD_KEY_LCTRL, KBD_MOD_LCTRL},        {KBD_KEY_RCTRL, KBD_MOD_RCTRL},
-        {KBD_KEY_LALT, KBD_MOD_LALT},          {KBD_KEY_RALT, KBD_MOD_RALT},
-        {KBD_KEY_LGUI, KBD_MOD_LGUI},          {KBD_KEY_RGUI, KBD_MOD_RGUI},
-        {KBD_KEY_CAPS_LOCK, KBD_MOD_CAPS},     {KBD_KEY_NUM_LOCK, KBD_MOD_NUM},
-        {KBD_KEY_SCROLL_LOCK, KBD_MOD_SCROLL},
-    };
-    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
-        if (bits[i].key == key) {
-            return bits[i].bit;
-        }
-    }
-    return 0;
-}
-
 /* What pressing k types under mods, by the rules of the header. */
 static char
 model_ascii(const struct chart_key *k, uint16_t mods)
@@ -690,7 +669,7 @@ test_random_keys_against_model(void **state)
         if (k->e0 && (r >> 13) % 3 == 0) {
             assert_int_equal(FEED(&ev, 0xE0, (r >> 15) & 1 ? 0x2A : 0xAA), 0);
         }
-        uint16_t bit = model_bit(k->key);
+        uint16_t bit = chart_mod_bit(k->key);
         bool expect_event = true;
         if (bit & KBD_MOD_LOCKS) {
             if (pressed && !(locks_held & bit)) {
