@@ -1262,12 +1262,14 @@ BIG_MEMORY, BIG_HEAP_KIB = '6G', 5 << 20
 def heap_above_4g(args, cfg, how):
     """The x86_64 heap takes RAM above 4 GiB, mapped in 2 MiB pages (the
     default CPU, which lacks 1 GiB pages) or in 1 GiB pages (-cpu max), as
-    the debug port says: with -m 6G the banner's heap exceeds 5 GiB in 2
-    regions, and the shell still answers. (in-kernel-6G and
-    in-kernel-6G-cpumax write to and check all of it, one way each.)"""
+    the debug port says: with -m 6G the banner's heap exceeds 5 GiB in at
+    least 2 regions (below and above the PCI hole; a third where the image
+    does not end on a page, and QEMU puts its data on the next one), and
+    the shell still answers. (in-kernel-6G and in-kernel-6G-cpumax write to
+    and check all of it, one way each.)"""
     for cpu, pages in [('qemu64', '2 MiB'), ('max', '1 GiB')]:
         with Machine(args.elf, memory=BIG_MEMORY, extra=['-cpu', cpu]) as m:
-            heap = re.compile(r'^heap: (\d+) KiB in 2 regions$', re.M)
+            heap = re.compile(r'^heap: (\d+) KiB in ([2-9]|\d\d+) regions$', re.M)
             try:
                 m.wait_until(lambda m: heap.search(m.screen_text()), 15,
                              'the heap line on -cpu ' + cpu)
