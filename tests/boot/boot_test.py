@@ -1645,7 +1645,8 @@ def stack_fail_report(args, cfg, how):
                            .format(address, fake))
 
 
-GUARD_LINE = re.compile(r'^stack guard chosen from (.*)$', re.M)
+# The whole line, to its newline: a read may catch the debug port mid-line.
+GUARD_LINE = re.compile(r'^stack guard chosen from (.*)\n', re.M)
 RDRAND, RDTSC, LOADER = 'RDRAND', "RDTSC and the loader's data", "the loader's data alone"
 # Each target's CPUs, and the source the guard must come from on each:
 # RDRAND on a CPU without a TSC (so that only RDRAND can make two boots
