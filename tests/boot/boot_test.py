@@ -286,14 +286,18 @@ def panic_rows(message_rows, where):
 def expect_panic(m, args, cfg, report, rows, shot):
     """Wait for a panic whose debug-port line matches report (a pattern of
     the whole line, its newline included); the screen must then show
-    rows(match), the panic screen, with the console, or that line on red
-    without it; the CPU halts. Returns the match."""
+    rows(match), the panic screen, with the console, and COM1 the same
+    text (expect_serial_mirror), or that line on red without it; the CPU
+    halts, and QEMU is still running all along (-no-reboot: a reset, a
+    triple fault in the report's own code say, ends it, and wait_until
+    fails on that). Returns the match."""
     try:
         m.wait_until(lambda m: report.search(m.debug_log()), 15,
                      'the panic {!r} on the debug port'.format(report.pattern))
         match = report.search(m.debug_log())
         if cfg['CONFIG_COLOR_CONSOLE']:
             wait_lines(m, rows(match), PANIC_ATTR, 15, 'the panic screen')
+            expect_serial_mirror(m)
         else:
             wait_screen(m, painted(match.group(0).rstrip('\n'), PANIC_ATTR), 'kernel',
                         'the red report')
@@ -303,11 +307,37 @@ def expect_panic(m, args, cfg, report, rows, shot):
     return match
 
 
+PANIC_TITLE = '*** sluice: kernel panic ***'
+
+
+def expect_serial_mirror(m):
+    """COM1 carries the panic screen's text, the console's mirror: every
+    row from the title on, in order, after the last title COM1 has (a row
+    the screen wrapped is part of a longer line there)."""
+    rows = [row.strip() for row in m.rows()]
+    shown = [row for row in rows[rows.index(PANIC_TITLE):] if row]
+
+    def missing(m):
+        serial = m.serial_log().replace('\r\n', '\n')
+        at = serial.rfind(PANIC_TITLE)
+        for row in shown:
+            found = serial.find(row, at) if at >= 0 else -1
+            if found < 0:
+                return row
+            at = found + len(row)
+        return None
+    try:
+        m.wait_until(lambda m: missing(m) is None, 5, 'the panic screen on COM1')
+    except MachineError:
+        raise MachineError('COM1 lacks the panic screen\'s row {!r}:\n{}'.format(
+            missing(m), m.serial_log()[-1500:]))
+
+
 @scenario
 def panic(args, cfg, how):
     """panic() paints its report: with the console a white-on-red screen with
-    message, file and line; without it the report on a red screen. Both go
-    to the debug port, and the CPU halts."""
+    message, file and line, mirrored on COM1; without it the report on a red
+    screen. Both go to the debug port, and the CPU halts."""
     line = panic_line('tests/kernel/ktest_main.c', 'panic("test panic %d", 42)')
     where = 'tests/kernel/ktest_main.c:{}'.format(line)
     report = 'PANIC: test panic 42 (at {})'.format(where)
@@ -319,6 +349,8 @@ def panic(args, cfg, how):
             expected = painted(report, PANIC_ATTR)
         try:
             wait_screen(m, expected, 'kernel', 'the panic report')
+            if cfg['CONFIG_COLOR_CONSOLE']:
+                expect_serial_mirror(m)
         finally:
             shoot(m, args, 'panic')
         if report + '\n' not in m.debug_log():
@@ -500,6 +532,7 @@ def fault_scenario(args, cfg, vectors):
             try:
                 wait_lines(m, report_lines(n, args.bits), PANIC_ATTR, 15,
                            'the report of exception {}'.format(n))
+                expect_serial_mirror(m)
             finally:
                 shoot(m, args, 'fault-{}'.format(n))
             try:
@@ -1474,30 +1507,9 @@ PAGE = 4096
 
 
 def guard_report(m, args, cfg, pattern, rows, shot):
-    """Wait for a panic whose report (the debug port's text after "PANIC: ")
-    matches pattern; the screen must show rows(match) with the console, and
-    COM1 must carry the same report (the console's mirror); the CPU halts
-    and QEMU is still running (-no-reboot: a triple fault would have ended
-    it). Returns the match."""
-    report = re.compile(r'PANIC: ' + pattern)
-    try:
-        m.wait_until(lambda m: report.search(m.debug_log()) or m.proc.poll() is not None,
-                     15, 'the report {!r} on the debug port'.format(pattern))
-        if m.proc.poll() is not None:
-            raise MachineError('QEMU exited (a reset, a triple fault?); debug port:\n'
-                               + m.debug_log())
-        match = report.search(m.debug_log())
-        if cfg['CONFIG_COLOR_CONSOLE']:
-            wait_lines(m, rows(match), PANIC_ATTR, 15, 'the panic screen')
-            # COM1 mirrors the console: the report's lines, as CR LF lines.
-            serial = m.serial_log().replace('\r\n', '\n')
-            first = match.group(0)[len('PANIC: '):].split('\n')[0]
-            if first not in serial:
-                raise MachineError('COM1 lacks {!r}:\n{}'.format(first, serial[-1500:]))
-    finally:
-        shoot(m, args, shot)
-    assert_halted(m)
-    return match
+    """expect_panic for a report (the debug port's text after "PANIC: ")
+    that matches pattern. Returns the match."""
+    return expect_panic(m, args, cfg, re.compile(r'PANIC: ' + pattern), rows, shot)
 
 
 @scenario
