@@ -1893,6 +1893,59 @@ def guard_notice(args, cfg, how):
             shoot(m, args, 'guard-notice')
 
 
+# What a loader that ran in long mode may leave behind, acted out: a jump
+# at _start (written through the gdb stub, whose register writes on
+# qemu-system-x86_64 garble a 32-bit CPU's CR0) to code in low RAM (which
+# the kernel never uses) that sets EFER.LME, keeping the Multiboot magic in
+# EAX, puts _start's first 8 bytes back and jumps there: mov %eax,%esi;
+# mov $0xC0000080,%ecx; rdmsr; or $0x100,%eax; wrmsr; movl $A,start;
+# movl $B,start+4; mov %esi,%eax; mov $start,%ecx; jmp *%ecx.
+LME_SHIM_AT = 0x7000
+
+
+def set_lme_first(stub, start):
+    """Make the CPU, stopped at start, set EFER.LME before it runs start."""
+    first = stub.read_memory(start, 8)
+    shim = (b'\x89\xc6\xb9' + struct.pack('<I', 0xC0000080) + b'\x0f\x32\x0d' +
+            struct.pack('<I', 0x100) + b'\x0f\x30' +
+            b'\xc7\x05' + struct.pack('<I', start) + first[:4] +
+            b'\xc7\x05' + struct.pack('<I', start + 4) + first[4:] +
+            b'\x89\xf0\xb9' + struct.pack('<I', start) + b'\xff\xe1')
+    stub.write_memory(LME_SHIM_AT, shim)
+    stub.write_memory(start, b'\xe9' + struct.pack('<i', LME_SHIM_AT - (start + 5)))
+
+
+@scenario
+def loader_long_mode(args, cfg, how):
+    """The i686 kernel on a 64-bit CPU, entered with EFER.LME set as a loader
+    that ran in long mode may leave it (Multiboot leaves EFER undefined;
+    turning paging on without PAE would then be a #GP, and QEMU wedges the
+    CPU instead): the guard pages' set-up clears the bit and says so on
+    the debug port; paging is then on (CR0.PG, read from QEMU) with LME
+    clear, and the kernel answers keys."""
+    start = elf_symbol(args.elf, '_start')
+    m = Machine(args.elf, memory=MEMORY, gdb=True, qemu='qemu-system-x86_64').start()
+    with m:
+        stub = GdbStub(m.gdb_port, args.elf, bits=64)
+        stub.run_to(start)
+        set_lme_first(stub, start)
+        stub.detach()
+        try:
+            wait_main_loop(m)
+            regs = m.hmp('info registers')
+            cr0 = int(re.search(r'CR0=([0-9a-f]+)', regs).group(1), 16)
+            efer = int(re.search(r'EFER=([0-9a-f]+)', regs).group(1), 16)
+            if not cr0 & 1 << 31 or efer & 1 << 8:
+                raise MachineError('CR0={:08x} EFER={:x}: paging off or LME set'.format(
+                    cr0, efer))
+            notice = 'guard pages: EFER.LME was left set by the loader: cleared\n'
+            if notice not in m.debug_log():
+                raise MachineError('debug port lacks {!r}:\n{}'.format(notice, m.debug_log()))
+            typed_ok(m, cfg, 'after LME was cleared')
+        finally:
+            shoot(m, args, 'loader-long-mode')
+
+
 def shoot(m, args, name):
     if args.shots and m.proc.poll() is None:
         os.makedirs(args.shots, exist_ok=True)

@@ -66,10 +66,11 @@ class Machine:
     starts it with the run targets' own command line instead
     (tools/run_qemu.py, with no window), as a person would. serial_socket
     puts COM1 on a socket that type_serial writes to (its output is still
-    logged)."""
+    logged). qemu names another system emulator than the image's own (an
+    i686 image on qemu-system-x86_64's 64-bit CPU)."""
 
     def __init__(self, image, iso=False, memory='32M', extra=(), gdb=False,
-                 cmdline=None, run_target=False, serial_socket=False):
+                 cmdline=None, run_target=False, serial_socket=False, qemu=None):
         self.dir = tempfile.mkdtemp(prefix='sluice-qemu-')
         self.qmp_path = os.path.join(self.dir, 'qmp.sock')
         self.debug_path = os.path.join(self.dir, 'debugcon.log')
@@ -89,7 +90,7 @@ class Machine:
             # for transparent huge pages, so that every first touch zeroes
             # 2 MiB: a heap test that writes across 6 GiB then took 18 s of
             # page zeroing instead of 0.3 s. The guest sees the same RAM.
-            cmd = [elf.qemu_for(image), '-accel', 'tcg', '-m', memory,
+            cmd = [qemu or elf.qemu_for(image), '-accel', 'tcg', '-m', memory,
                    '-object', 'memory-backend-memfd,id=ram,size=' + memory,
                    '-machine', 'memory-backend=ram',
                    '-display', 'none', '-no-reboot', '-nodefaults', '-vga', 'std',
@@ -287,8 +288,8 @@ class GdbStub:
     """A minimal GDB remote protocol client for QEMU's stub: enough to stop at
     an address and change a register, as a wrong boot loader would."""
 
-    def __init__(self, port, image):
-        self.bits = elf.bits_of(image)
+    def __init__(self, port, image, bits=None):
+        self.bits = bits or elf.bits_of(image)  # the stub's: 64 from qemu-system-x86_64
         deadline = time.monotonic() + 10
         while True:
             try:

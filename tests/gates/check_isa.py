@@ -6,10 +6,11 @@ triple-faulting on the first cmov before anything is on the screen
 (src/meson.build sets -march=i386).
 
 ud2 is allowed: it is the instruction defined to raise invalid opcode, and
-every CPU, the 80386 included, raises that for it. So are cpuid, rdtsc and
-rdrand in a FUNCTION named by --cpu-checked, one that asks the CPU first
-(EFLAGS.ID for CPUID, CPUID for the other two): the stack protector's
-boot_stack_guard_init, and has_pse of the guard pages' paging set-up."""
+every CPU, the 80386 included, raises that for it. So are cpuid, rdtsc,
+rdrand, rdmsr and wrmsr in a FUNCTION named by --cpu-checked, one that
+asks the CPU first (EFLAGS.ID for CPUID, CPUID for the others): the stack
+protector's boot_stack_guard_init, and cpu_can_page of the guard pages'
+paging set-up."""
 import re
 import subprocess
 import sys
@@ -27,7 +28,7 @@ NEWER = {
 }
 NEWER_RE = re.compile(r'^(?:{})l?$'.format('|'.join(NEWER.values())))
 VECTOR_REGISTER = re.compile(r'%[xy]?mm\d')
-CPU_CHECKED = re.compile(r'^(?:cpuid|rdtsc|rdrand)l?$')
+CPU_CHECKED = re.compile(r'^(?:cpuid|rdtsc|rdrand|rdmsr|wrmsr)l?$')
 
 
 def main():

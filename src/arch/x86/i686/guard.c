@@ -13,26 +13,37 @@
 #include "asm/guard.h"
 #include "pc/screen.h"
 
-#define ENTRIES       1024
-#define PAGE_PRESENT  (1u << 0)
-#define PAGE_WRITABLE (1u << 1)
-#define PAGE_LARGE    (1u << 7) /* a 4 MiB page, in the directory */
-#define PAGE_4M       (1u << 22)
-#define CR0_WP        (1u << 16) /* read-only pages bind the kernel too */
-#define CR0_PG        (1u << 31)
-#define CR4_PSE       (1u << 4)
-#define EFLAGS_ID     (1u << 21) /* writable exactly when CPUID exists */
-#define CPUID_PSE     (1u << 3)  /* EDX of leaf 1 */
+#define ENTRIES                 1024
+#define PAGE_PRESENT            (1u << 0)
+#define PAGE_WRITABLE           (1u << 1)
+#define PAGE_LARGE              (1u << 7) /* a 4 MiB page, in the directory */
+#define PAGE_4M                 (1u << 22)
+#define CR0_WP                  (1u << 16) /* read-only pages bind the kernel too */
+#define CR0_PG                  (1u << 31)
+#define CR4_PSE                 (1u << 4)
+#define EFLAGS_ID               (1u << 21)  /* writable exactly when CPUID exists */
+#define CPUID_PSE               (1u << 3)   /* EDX of leaf 1 */
+#define CPUID_EXTENDED          0x80000000u /* EAX: the highest extended leaf */
+#define CPUID_EXTENDED_FEATURES 0x80000001u
+#define CPUID_LONG_MODE         (1u << 29) /* EDX of leaf 0x80000001 */
+#define MSR_EFER                0xC0000080u
+#define EFER_LME                (1u << 8) /* long mode enable */
 
 static uint32_t directory[ENTRIES] __attribute__((aligned(4096)));
 static uint32_t low_table[ENTRIES] __attribute__((aligned(4096)));
 static bool active; /* paging with guard pages is on */
 
-/* True when the CPU has CPUID and CPUID says it has 4 MiB pages. Never
- * inlined: the gates suite's i386-instructions check allows cpuid in this
- * function alone, which runs it only once EFLAGS.ID says it exists. */
+/* True when the CPU has CPUID and CPUID says it has 4 MiB pages. A CPU
+ * with long mode may also come with EFER.LME set, since Multiboot leaves
+ * EFER undefined (a loader that ran in long mode may not clear it): turning
+ * paging on without PAE is then a #GP (QEMU wedges the CPU instead), so
+ * the bit is cleared here first, and the debug port says so. Never
+ * inlined: the gates suite's i386-instructions check allows cpuid, rdmsr
+ * and wrmsr in this function alone, which runs cpuid only once EFLAGS.ID
+ * says it exists, and the other two only once CPUID lists long mode, and
+ * with it EFER. */
 __attribute__((noinline)) static bool
-has_pse(void)
+cpu_can_page(void)
 {
     uint32_t before, after;
     __asm__ volatile("pushfl\n\t"
@@ -51,7 +62,26 @@ has_pse(void)
     if (!((before ^ after) & EFLAGS_ID)) {
         return false;
     }
-    uint32_t a = 0, b, c, d;
+    /* A CPU without extended leaves answers 0x80000000 with another
+     * leaf's data, which lacks its 0x8000 top half. */
+    uint32_t a = CPUID_EXTENDED, b, c, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+    if ((a & 0xFFFF0000u) == CPUID_EXTENDED && a >= CPUID_EXTENDED_FEATURES) {
+        a = CPUID_EXTENDED_FEATURES;
+        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+        if (d & CPUID_LONG_MODE) {
+            uint32_t low, high;
+            __asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(MSR_EFER));
+            if (low & EFER_LME) {
+                __asm__ volatile("wrmsr"
+                                 :
+                                 : "a"(low & ~EFER_LME), "d"(high), "c"(MSR_EFER));
+                core_debug_line(
+                    "guard pages: EFER.LME was left set by the loader: cleared");
+            }
+        }
+    }
+    a = 0;
     __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
     if (a < 1) {
         return false;
@@ -79,7 +109,7 @@ low_entry(uint32_t page)
 const char *
 arch_guard_init(void)
 {
-    if (!has_pse()) {
+    if (!cpu_can_page()) {
         static const char off[] = "guard pages: off, this CPU has no 4 MiB pages (PSE): "
                                   "no paging, text writable";
         core_debug_line(off);
