@@ -1,5 +1,8 @@
 #include "boot/boot.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "config.h"
 #include "asm/guard.h"
 #include "console/console.h"
@@ -8,6 +11,9 @@
 #include "boot/memory.h"
 #include "heap/heap.h"
 #include "irq/irq.h"
+
+/* The end of page 0, which -Dguard-pages leaves unmapped. */
+#define PAGE_ZERO_END 0x1000u
 
 /* Readable on every background: yellow on dark ones, blue on light ones. */
 #define TITLE_COLOR (CONFIG_FOREGROUND == VGA_WHITE ? VGA_YELLOW : VGA_BLUE)
@@ -28,6 +34,34 @@ boot_banner(const struct multiboot_info *info)
     }
 }
 
+/* True when any of the loader's data that the kernel reads after
+ * arch_guard_init starts in page 0 (Multiboot lets a loader put it
+ * anywhere): the info structure, the memory map, the command line (also
+ * at 0: the test kernel reads it wherever it points), the module list and
+ * the modules' strings, the ELF section headers, the loader's name (the
+ * modules themselves, the drives, APM and VBE tables it never reads).
+ * Data that starts above page 0 never reaches into it. */
+static bool
+loader_data_in_page_zero(const struct multiboot_info *info)
+{
+    uint32_t flags = info->flags;
+    bool in = (uintptr_t)info < PAGE_ZERO_END;
+    in |= (flags & MULTIBOOT_INFO_MMAP) && info->mmap_length &&
+          info->mmap_addr < PAGE_ZERO_END;
+    in |= (flags & MULTIBOOT_INFO_CMDLINE) && info->cmdline < PAGE_ZERO_END;
+    in |= (flags & MULTIBOOT_INFO_LOADER_NAME) && info->boot_loader_name < PAGE_ZERO_END;
+    in |= (flags & MULTIBOOT_INFO_ELF_SHDR) && info->elf_sections.num &&
+          info->elf_sections.addr < PAGE_ZERO_END;
+    if ((flags & MULTIBOOT_INFO_MODS) && info->mods_count) {
+        const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
+        in |= info->mods_addr < PAGE_ZERO_END;
+        for (uint32_t i = 0; i < info->mods_count && !in; i++) {
+            in |= mods[i].string < PAGE_ZERO_END;
+        }
+    }
+    return in;
+}
+
 void
 boot_start(uint32_t magic, const struct multiboot_info *info)
 {
@@ -38,8 +72,14 @@ boot_start(uint32_t magic, const struct multiboot_info *info)
         core_screen_no_blink();
     }
     /* -Dguard-pages: paging with guard pages and W^X, before the descriptor
-     * tables (the i686 double-fault task takes CR3 then). */
-    const char *guard_notice = arch_guard_init();
+     * tables (the i686 double-fault task takes CR3 then), and page 0
+     * unmapped for null pointers. The loader's data is read later (the
+     * banner, the heap's memory map, the test kernel's command line), so
+     * when some lies in page 0, page 0 stays mapped: simpler than copying
+     * it all out first, and a loader that uses page 0 is rare (QEMU and
+     * GRUB put theirs higher). */
+    const char *guard_notice =
+        arch_guard_init(CONFIG_GUARD_PAGES && loader_data_in_page_zero(info));
     irq_early_init(); /* from here on a CPU exception gets a report */
     core_screen_paint(SCREEN_ATTR(CONFIG_FOREGROUND, CONFIG_BACKGROUND), "");
     console_init();

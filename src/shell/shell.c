@@ -210,10 +210,34 @@ poke_text_run(int argc, char **argv)
     kprintf("poke-text returned: kernel text is writable\n");
 }
 
+/* -Dguard-pages: read a byte through a null pointer. Page 0 is not mapped,
+ * so it is a page fault whose CR2 is 0, error code 0 (a read of a page not
+ * present), reported as a null pointer dereference. The address comes
+ * through a volatile, so the compiler cannot see the null pointer, and
+ * UBSan's null check is off here: the page fault is what is shown. */
+static volatile uintptr_t null_address;
+
+__attribute__((no_sanitize("null"))) static void
+null_run(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (!arch_guard_active()) {
+        kprintf("null: no paging on this CPU, page 0 is readable; not reading it\n");
+        return;
+    }
+    volatile const uint8_t *null = (volatile const uint8_t *)null_address;
+    kprintf("reading through a null pointer\n");
+    uint8_t byte = *null;
+    kprintf("null returned 0x%02x: page 0 is mapped (the loader's data lies in it)\n",
+            byte);
+}
+
 /* Commands that exist with guard pages only, registered by shell_init. */
 static const struct shell_command guard_commands[] = {
     {"overflow", "", "overflow the kernel stack (guard page)", overflow_run, 0},
     {"poke-text", "", "write to kernel text (read-only)", poke_text_run, 0},
+    {"null", "", "read through a null pointer (page 0)", null_run, 0},
 };
 
 /* mem last: the table ends before it without the heap. */

@@ -603,7 +603,7 @@ def unknown(args, cfg, how):
 def help(args, cfg, how):
     """help lists the built-in commands and those of the enabled gates (mem
     only with the heap; smash only with the stack protector; ubsan only with
-    UBSan; overflow and poke-text only with guard pages), and says how long
+    UBSan; overflow, poke-text and null only with guard pages), and says how long
     a line may be."""
     commands = [('help', '', 'list the commands'), ('clear', '', 'clear the screen'),
                 ('echo', 'TEXT', 'print TEXT'),
@@ -619,7 +619,8 @@ def help(args, cfg, how):
                          'trip a UBSan check: overflow, bounds, shift, misaligned'))
     if cfg.get('CONFIG_GUARD_PAGES'):  # registered by the shell, after the built-ins
         commands += [('overflow', '', 'overflow the kernel stack (guard page)'),
-                     ('poke-text', '', 'write to kernel text (read-only)')]
+                     ('poke-text', '', 'write to kernel text (read-only)'),
+                     ('null', '', 'read through a null pointer (page 0)')]
     shell_session(args, cfg, 'help', 'help\n', ['> help'] + [
         '  {:<6} {:<8} {}'.format(*c) for c in commands] + [
         'a line holds 76 characters; keys also come from COM1', '> '])
@@ -1573,6 +1574,84 @@ def poke_text(args, cfg, how):
             raise MachineError('the write to kernel text went through')
 
 
+@scenario
+def null_pointer(args, cfg, how):
+    """The shell's `null` reads a byte through a null pointer: page 0 is not
+    mapped, so it is a page fault with error code 0x0 (a read of a page not
+    present) whose CR2 is 0, reported with a line of its own above the
+    usual report, "null pointer dereference at 0x00000000: page 0 is not
+    mapped" (16 digits on x86_64), on the debug port, COM1 and the panic
+    screen; the CPU halts, QEMU goes on."""
+    digits = args.bits // 4
+    zero = '0' * digits
+    registers = register_rows(args.bits)
+    registers[0] = registers[0].replace(r'(?: CR2=[0-9a-f]{%d})?' % digits, ' CR2=' + zero)
+    if ' CR2=' + zero not in registers[0]:
+        raise MachineError('register_rows has no CR2 group to pin: ' + registers[0])
+    title = 'null pointer dereference at 0x{}: page 0 is not mapped'.format(zero)
+    sep = r'(?:\n |; )'
+    pattern = (re.escape(title) + sep + r'CPU exception 14: page fault, error code 0x0' +
+               sep + sep.join(registers) + r' \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
+
+    def rows(_):
+        head = [re.compile(' ' + re.escape(title)),
+                re.compile(r' CPU exception 14: page fault, error code 0x0')]
+        return panic_rows(head + [re.compile(' ' + r) for r in registers],
+                          re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
+    m, _ = start_shell(args, cfg)
+    with m:
+        m.send_keys('null\n')
+        guard_report(m, args, cfg, pattern, rows, 'null-pointer')
+        if 'null returned' in m.serial_log():
+            raise MachineError('the read through a null pointer went through')
+
+
+# Where null-page-loader moves the loader's memory map: in page 0, above the
+# BIOS data area, in memory nothing uses once the kernel runs.
+PAGE_ZERO_MMAP_AT = 0x800
+PAGE_ZERO_KEPT = ("guard pages: page 0 stays mapped, the loader's data lies in it: "
+                  "null pointers do not fault")
+
+
+@scenario
+def null_page_loader(args, cfg, how):
+    """A Multiboot loader may put its data anywhere, page 0 included: with
+    the memory map moved to 0x800 (through the gdb stub, at _start) the
+    kernel leaves page 0 mapped and says so on the debug port, once, and
+    boots as usual, its heap made from that map (the same boot screen);
+    page 0 is mapped (`info tlb`), and with the shell `null` reads it and
+    goes on. Unmapped, the heap's read of the map would fault."""
+    def patch(stub, info):
+        flags = int.from_bytes(stub.read_memory(info, 4), 'little')
+        length, at = struct.unpack('<II', stub.read_memory(info + 44, 8))
+        if not flags & MB_INFO_MMAP or not 0 < length <= PAGE - PAGE_ZERO_MMAP_AT:
+            raise MachineError('no memory map to move: flags {:#x}, {} bytes'.format(
+                flags, length))
+        stub.write_memory(PAGE_ZERO_MMAP_AT, stub.read_memory(at, length))
+        stub.write_memory(info + 48, struct.pack('<I', PAGE_ZERO_MMAP_AT))
+    with boot_patched(args.elf, patch) as m:
+        try:
+            if cfg['CONFIG_COLOR_CONSOLE']:
+                wait_lines(m, boot_lines(cfg), boot_attr(cfg), 15,
+                           'the boot screen, with the map in page 0')
+            wait_main_loop(m)
+            if m.debug_log().count(PAGE_ZERO_KEPT + '\n') != 1:
+                raise MachineError('debug port lacks {!r} (or has it twice):\n{}'.format(
+                    PAGE_ZERO_KEPT, m.debug_log()))
+            if mapping_of(tlb(m, args.bits), 0) is None:
+                raise MachineError('page 0 is not mapped, with the loader\'s data in it')
+            if cfg['CONFIG_SHELL']:
+                m.send_keys('null\n')
+                m.wait_until(lambda m: re.search(
+                    r'null returned 0x[0-9a-f]{2}: page 0 is mapped', m.screen_text()), 10,
+                    '`null` reading page 0 and going on')
+                typed_ok(m, cfg, 'after `null`')
+            if 'PANIC' in m.debug_log():
+                raise MachineError('panicked:\n' + m.debug_log())
+        finally:
+            shoot(m, args, 'null-page-loader')
+
+
 def tlb(m, bits):
     """The page tables as QEMU's monitor reads them (`info tlb`): a list of
     (virtual start, size, flags) for every present mapping; flags are QEMU's
@@ -1801,7 +1880,8 @@ def ubsan_ktest(args, cfg, how):
 def page_tables(args, cfg, how):
     """Read from outside (QEMU's `info tlb`), once the kernel is at its main
     loop: the guard page below every kernel stack is not mapped and the
-    stacks' own lowest pages are; kernel text (kmain's page) and rodata are
+    stacks' own lowest pages are; page 0 is not mapped (null pointers
+    fault) and page 1 is; kernel text (kmain's page) and rodata are
     mapped read-only, the stack writable; on x86_64 (a CPU with NX) text is
     executable and rodata, the stack and RAM above the kernel are not, and
     with the heap, which maps RAM above 4 GiB when it finds some (-m 6G),
@@ -1810,6 +1890,7 @@ def page_tables(args, cfg, how):
     with Machine(args.elf, memory=BIG_MEMORY if above_4g else MEMORY) as m:
         wait_main_loop(m)
         maps = tlb(m, args.bits)
+        log = m.debug_log()
     problems = []
     for symbol, name in GUARDED_STACKS[args.bits]:
         guard = elf_symbol(args.elf, symbol)
@@ -1839,6 +1920,14 @@ def page_tables(args, cfg, how):
         if ('X' in flags) != no_exec:
             problems.append('{} at {:#x}: {} ({}executable expected)'.format(
                 what, address, flags, 'not ' if no_exec else ''))
+    # Page 0 is not mapped (a null pointer dereference faults), the next
+    # page is, and the kernel did not keep page 0 for the loader's data.
+    if mapping_of(maps, 0) is not None:
+        problems.append('page 0 is mapped ({})'.format(mapping_of(maps, 0)))
+    if mapping_of(maps, PAGE) is None:
+        problems.append('page 1 ({:#x}) is not mapped'.format(PAGE))
+    if PAGE_ZERO_KEPT in log:
+        problems.append('page 0 kept for the loader\'s data: ' + PAGE_ZERO_KEPT)
     if problems:
         raise MachineError('\n'.join(problems))
 
@@ -1855,7 +1944,8 @@ GUARD_NOTICES = {
 # What the shell's guard-page commands say on a CPU where guard pages are off.
 GUARD_REFUSALS = [
     ('overflow', 'overflow: no guard pages on this CPU; not overrunning the stack'),
-    ('poke-text', 'poke-text: kernel text is writable on this CPU; not writing it')]
+    ('poke-text', 'poke-text: kernel text is writable on this CPU; not writing it'),
+    ('null', 'null: no paging on this CPU, page 0 is readable; not reading it')]
 
 
 @scenario
@@ -1863,7 +1953,7 @@ def guard_notice(args, cfg, how):
     """On a CPU that lacks what hardening needs (i686: PSE, x86_64: NX) the
     kernel says so, on the debug port and, with the console, on a line of
     the boot screen, then runs as usual (keys answered); on i686 paging
-    stays off (`info tlb`), and the shell's overflow and poke-text refuse;
+    stays off (`info tlb`), and the shell's overflow, poke-text and null refuse;
     on x86_64 text is still read-only."""
     extra, notice = GUARD_NOTICES[args.bits]
     with Machine(args.elf, memory=MEMORY, extra=extra) as m:

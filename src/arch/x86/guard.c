@@ -1,11 +1,13 @@
 /* Guard pages and W^X, both widths: which page of the kernel gets which
- * rights. Each width's guard.c builds its page tables from it. */
+ * rights, whether page 0 (the null pointer's) is mapped, and the reports'
+ * titles. Each width's guard.c builds its page tables from it. */
 #include "arch/x86/guard.h"
 
 #include "arch/x86/exceptions.h"
 #include "asm/interrupts.h"
 #include "core/format.h"
 #include "core/string.h"
+#include "pc/screen.h"
 
 #define VECTOR_PAGE_FAULT 14
 
@@ -28,6 +30,17 @@ arch_guard_stack(uintptr_t address)
         }
     }
     return NULL;
+}
+
+bool
+arch_guard_unmap_page_zero(bool loader_data)
+{
+    if (loader_data) {
+        core_debug_line("guard pages: page 0 stays mapped, the loader's data lies in it: "
+                        "null pointers do not fault");
+        return false;
+    }
+    return true;
 }
 
 enum guard_rights
@@ -62,6 +75,17 @@ exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
                       "kernel stack overflow at 0x%0*lx: the %s stack's guard page%s",
                       (int)sizeof address * 2, (unsigned long)address, stack, sep);
             at = strlen(buf);
+        }
+        /* Page 0 is never mapped: a fault there is a null pointer (or a
+         * small offset from one) dereferenced. Only a real page fault,
+         * which has an error code: `int 14` (the shell's `fault 14` on
+         * i686) leaves CR2 as it was, 0 before any page fault. */
+        if (vector == VECTOR_PAGE_FAULT && error != EXCEPTION_NO_ERROR &&
+            address < GUARD_PAGE_SIZE) {
+            ksnprintf(buf + at, size - at,
+                      "null pointer dereference at 0x%0*lx: page 0 is not mapped%s",
+                      (int)sizeof address * 2, (unsigned long)address, sep);
+            at += strlen(buf + at);
         }
         if (after_flags && vector == VECTOR_PAGE_FAULT) {
             static char cr2[40];

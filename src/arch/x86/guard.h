@@ -4,6 +4,7 @@
 #ifndef ARCH_X86_GUARD_H
 #define ARCH_X86_GUARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,11 @@ enum guard_rights arch_guard_rights(uintptr_t page);
 /* The name of the stack whose guard page holds address ("boot",
  * "double-fault", "NMI"), or NULL when no guard page does. */
 const char *arch_guard_stack(uintptr_t address);
+
+/* True when page 0 (the null pointer's) is to be left unmapped; false when
+ * loader_data (the loader's data that the kernel reads lies in page 0),
+ * and the debug port says that page 0 stays mapped. */
+bool arch_guard_unmap_page_zero(bool loader_data);
 #else
 #define arch_guard_nx ((uint64_t)0)
 

@@ -1,9 +1,10 @@
 /* Guard pages and W^X on i686 (-Dguard-pages): the kernel runs without
  * paging otherwise. A minimal identity map: the first 4 MiB (the kernel's
  * image and stacks, VGA text memory, the loader's data) in 4 KiB pages,
- * each with its rights (arch/x86/guard.c), and the rest of the 4 GiB in
- * 4 MiB pages, read and write: RAM for the heap, modules, whatever a
- * loader put where. Two 4 KiB tables in all. 4 MiB pages need PSE; a CPU
+ * each with its rights (arch/x86/guard.c), page 0 unmapped for null
+ * pointers (unless the loader's data lies in it), and the rest of the
+ * 4 GiB in 4 MiB pages, read and write: RAM for the heap, modules,
+ * whatever a loader put where. Two 4 KiB tables in all. 4 MiB pages need PSE; a CPU
  * without it (a 486 may lack even CPUID) keeps running without paging, and
  * says so. */
 #include <stdbool.h>
@@ -107,7 +108,7 @@ low_entry(uint32_t page)
 }
 
 const char *
-arch_guard_init(void)
+arch_guard_init(bool loader_data)
 {
     if (!cpu_can_page()) {
         static const char off[] = "guard pages: off, this CPU has no 4 MiB pages (PSE): "
@@ -117,6 +118,9 @@ arch_guard_init(void)
     }
     for (uint32_t i = 0; i < ENTRIES; i++) {
         low_table[i] = low_entry(i * 4096);
+    }
+    if (arch_guard_unmap_page_zero(loader_data)) {
+        low_table[0] = 0; /* a null pointer dereference faults */
     }
     directory[0] = (uint32_t)low_table | PAGE_PRESENT | PAGE_WRITABLE;
     for (uint32_t i = 1; i < ENTRIES; i++) {

@@ -1,6 +1,7 @@
 /* Guard pages and W^X on x86_64 (-Dguard-pages). entry.asm maps the first
  * 4 GiB in 2 MiB pages; here the first 2 MiB, where the kernel is, becomes
- * a table of 4 KiB pages, each with its rights (arch/x86/guard.c), and
+ * a table of 4 KiB pages, each with its rights (arch/x86/guard.c), page 0
+ * unmapped for null pointers (unless the loader's data lies in it), and
  * every other page of the 4 GiB is made non-executable where the CPU has
  * NX. A CPU without NX keeps text read-only and says so. */
 #include <stdbool.h>
@@ -66,7 +67,7 @@ low_entry(uint64_t page, uint64_t nx)
 }
 
 const char *
-arch_guard_init(void)
+arch_guard_init(bool loader_data)
 {
     bool nx = has_nx();
     if (nx) {
@@ -88,6 +89,9 @@ arch_guard_init(void)
     flush_tlb();
     for (uint64_t i = 0; i < ENTRIES; i++) {
         low_table[i] = low_entry(i * 4096, nx_bit);
+    }
+    if (arch_guard_unmap_page_zero(loader_data)) {
+        low_table[0] = 0; /* a null pointer dereference faults */
     }
     /* Every 2 MiB page but the first, which is low_table's now. */
     for (int gib = 0; gib < LOW_GIBS; gib++) {
