@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -132,22 +131,23 @@ class Machine:
     def type_serial(self, data):
         """Send bytes to COM1 as a terminal on the serial line would. Like a
         terminal, the other end reads all that COM1 sends (and drops it:
-        serial_log has it), or QEMU's socket would fill and stall COM1."""
+        serial_log has it), or QEMU's socket would fill and stall COM1. The
+        reader is a process of its own (cat), not a thread, which would wait
+        for the interpreter's lock while the test polls QEMU: QEMU writes
+        COM1 a byte at a time, each byte costs the socket a buffer of its
+        own, and a socket full for longer than the kernel waits on the UART
+        (on a loaded host) lost bytes from the log."""
         if self._serial is None:
             self._serial = socket.socket(socket.AF_UNIX)
             self._serial.connect(self.serial_socket_path)
-            threading.Thread(target=self._drain_serial, daemon=True).start()
+            self._drain = subprocess.Popen(['cat'], stdin=self._serial.fileno(),
+                                           stdout=subprocess.DEVNULL)
         self._serial.sendall(data)
-
-    def _drain_serial(self):
-        try:
-            while self._serial.recv(4096):
-                pass
-        except OSError:  # closed by close()
-            pass
 
     def close(self):
         if self._serial:
+            self._drain.kill()
+            self._drain.wait()
             self._serial.close()
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
@@ -279,8 +279,9 @@ class Machine:
             if time.monotonic() > deadline:
                 raise MachineError('timed out after {}s waiting for {}\n'
                                    '--- screen ---\n{}\n--- debug port ---\n{}'
+                                   '--- COM1, its end ---\n{!r}'
                                    .format(timeout, what, self.screen_text(),
-                                           self.debug_log()))
+                                           self.debug_log(), self.serial_log()[-600:]))
             time.sleep(0.02)
 
 
