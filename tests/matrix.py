@@ -14,7 +14,9 @@ UBSan, the stack protector and guard pages), whose boot tests also fail on
 any sanitizer report. The unit suite is host code that the gates
 only add to, the same binaries in every combination that builds them, so
 it runs once a target, in the all-gates combination, which builds all of
-it; the boot and gates suites run everywhere. Prints a table
+it; the boot and gates suites run everywhere. Where the unit suite does
+not run, ninja builds what the other suites need instead of `meson
+compile`, which would compile the unit tests too. Prints a table
 (configuration, image size, tests passed and failed) and ends with a line
 "N passed, M failed" counting tests over the whole matrix. Exits 1 if
 anything failed, including a setup or a build. --only TARGET:NAME runs one
@@ -77,6 +79,29 @@ def run(cmd, log):
     return proc.returncode, usage.ru_utime + usage.ru_stime
 
 
+def targets_for(build, skipped_suites):
+    """What the build directory's tests outside skipped_suites need, and
+    every default target that no left-out test alone needs, as ninja's
+    outputs: `meson compile` builds every test's executable ('all' holds
+    them), and `meson test` builds them before it runs any test, so the
+    unit tests and their sanitizer variants and fuzzers would be compiled
+    where they do not run."""
+    def introspect(what):
+        return json.loads(subprocess.run(['meson', 'introspect', build, what], cwd=ROOT,
+                                         check=True, capture_output=True, text=True).stdout)
+    left_out = set('sluice:' + suite for suite in skipped_suites)
+    needed, only_left_out = set(), set()
+    for test in introspect('--tests'):
+        (only_left_out if left_out & set(test['suite']) else needed).update(test['depends'])
+    only_left_out -= needed
+    outputs = []
+    for target in introspect('--targets'):
+        if target['id'] in needed or (target['build_by_default'] and
+                                      target['id'] not in only_left_out):
+            outputs += [os.path.relpath(f, build) for f in target['filename']]
+    return outputs
+
+
 def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
     """Returns a result dict for one configuration; never raises."""
     build = os.path.join(build_root, *name.split(':'))
@@ -97,7 +122,10 @@ def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
             setup = ['meson', 'setup', '--reconfigure', build] + options
         else:
             setup = ['meson', 'setup', build, '--cross-file', cross] + options
-        for step, cmd in (('setup', setup), ('build', ['meson', 'compile', '-C', build])):
+        compile_all = ['meson', 'compile', '-C', build]
+        for step, cmd in (('setup', setup), ('build', compile_all)):
+            if step == 'build' and skipped_suites:
+                cmd = ['ninja', '-C', build] + targets_for(build, skipped_suites)
             if timed(step, cmd, log) != 0:
                 result['failed'] += 1
                 result['failures'].append(step)
@@ -107,10 +135,11 @@ def build_and_test(name, cross, options, skipped_suites, build_root, test_jobs):
         testlog = os.path.join(build, 'meson-logs', 'testlog.json')
         if os.path.exists(testlog):
             os.remove(testlog)
-        # meson test builds what the chosen tests need and nothing more: the
-        # unit tests, which no image needs, are built only where they run.
+        # Where suites are left out, everything their tests need is built
+        # (targets_for): a rebuild here would build the rest too.
         timed('test', ['meson', 'test', '-C', build, '--print-errorlogs',
                        '--num-processes', str(test_jobs)] +
+              (['--no-rebuild'] if skipped_suites else []) +
               ['--no-suite=' + suite for suite in skipped_suites], log)
     if not os.path.exists(testlog):
         result['failed'] += 1
