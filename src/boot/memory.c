@@ -3,9 +3,12 @@
 #include <stdint.h>
 
 #include "asm/memory.h"
+#include "core/format.h"
 #include "core/string.h"
 
 #define ONE_MIB 0x100000ull
+/* The fewest bytes after an entry's size field: base, length and type. */
+#define MMAP_ENTRY_SIZE 20
 
 /* The linker script's bounds of the loaded image: code, data, bss and the
  * boot stack. */
@@ -124,15 +127,33 @@ boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem)
         return;
     }
     /* Whatever the map says is not available stays out, even where an
-     * available entry overlaps it (the heap subtracts it). */
-    for (const struct multiboot_mmap_entry *e = multiboot_mmap_first(info),
-                                           *end = multiboot_mmap_end(info);
-         e < end; e = multiboot_mmap_next(e)) {
+     * available entry overlaps it (the heap subtracts it). The walk goes by
+     * 64-bit offsets, not pointers: a loader's wrong size field could
+     * otherwise carry a 32-bit pointer round the top of the address space
+     * and back, for ever. It stops at an entry too short to be one or that
+     * runs past the map's end (or the address space's); when that leaves
+     * no usable RAM, mem_upper gives it, as without a map. */
+    uint64_t at = info->mmap_addr, end = at + info->mmap_length;
+    end = end > UINTPTR_MAX ? UINTPTR_MAX : end; /* i686: the map must end below 4 GiB */
+    for (uint32_t n = 1; at < end; n++) {
+        const struct multiboot_mmap_entry *e = (const void *)(uintptr_t)at;
+        uint32_t size = end - at < sizeof e->size ? 0 : e->size;
+        if (size < MMAP_ENTRY_SIZE || at + sizeof e->size + size > end) {
+            bool fallback = !mem->usable.count && (info->flags & MULTIBOOT_INFO_MEMORY);
+            ksnprintf(mem->notice, sizeof mem->notice,
+                      "heap: memory map entry %u malformed (size %u): %s", n, size,
+                      fallback ? "RAM from mem_upper" : "the map ends there");
+            if (fallback) {
+                add_usable(mem, ONE_MIB, ONE_MIB + (uint64_t)info->mem_upper * 1024);
+            }
+            return;
+        }
         uint64_t top = e->len > UINT64_MAX - e->addr ? UINT64_MAX : e->addr + e->len;
         if (e->type != MULTIBOOT_MEMORY_AVAILABLE) {
             reserve(mem, e->addr, e->len);
         } else {
             add_usable(mem, e->addr, top);
         }
+        at += sizeof e->size + size;
     }
 }

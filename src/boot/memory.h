@@ -23,11 +23,14 @@ struct boot_memory {
     struct range_set reserved; /* to keep out; the gaps merged for room count */
     struct range usable_table[BOOT_MEMORY_RANGES + 1];
     struct range reserved_table[BOOT_MEMORY_RANGES + 1];
+    char notice[80]; /* what was wrong with the loader's data, or empty */
 };
 
 #if CONFIG_HEAP
 /* Fill *mem from the Multiboot info: the memory map's available entries
- * (or, without a map, mem_upper from 1 MiB), and every range in use. */
+ * (or, without a map, mem_upper from 1 MiB), and every range in use. A
+ * malformed map entry ends the map there and leaves a line in
+ * mem->notice. */
 void boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem);
 #else
 static inline void

@@ -1175,6 +1175,44 @@ def heap_long_map(args, cfg, how):
 
 
 @scenario
+def heap_bad_map(args, cfg, how):
+    """A memory map entry whose size field is wrong (here 0xFFFFFFF0: the
+    next entry would lie past the map, and a 32-bit pointer would wrap round
+    to below it) ends the map there, with a line on the debug port and, with
+    the console, on screen. As the map's last entry (the BIOS ROM's, reserved)
+    it changes nothing; as its first it leaves no RAM, so the heap takes RAM
+    from mem_upper, as without a map. Either way the banner is the usual one
+    and the kernel goes on."""
+    for last, rest in ((True, 'the map ends there'), (False, 'RAM from mem_upper')):
+        found = []
+
+        def patch(stub, info):
+            length, addr = struct.unpack('<II', stub.read_memory(info + 44, 8))
+            entries, at = [], addr
+            while at < addr + length:
+                entries.append(at)
+                at += 4 + struct.unpack('<I', stub.read_memory(at, 4))[0]
+            found.append(len(entries) if last else 1)
+            stub.write_memory(entries[-1 if last else 0], struct.pack('<I', 0xFFFFFFF0))
+        with boot_patched(args.elf, patch) as m:
+            notice = 'heap: memory map entry {} malformed (size 4294967280): {}'.format(
+                found[0], rest)
+            try:
+                if cfg['CONFIG_COLOR_CONSOLE']:
+                    lines = boot_lines(cfg)
+                    lines.insert(3, (notice, boot_attr(cfg)))
+                    wait_lines(m, lines, boot_attr(cfg), 15, 'the banner with the notice')
+                m.wait_until(lambda m: notice + '\n' in m.debug_log(), 15, 'the notice')
+                if cfg['CONFIG_KEYBOARD']:
+                    wait_main_loop(m)
+                    typed_ok(m, cfg, 'after the malformed map')
+            finally:
+                shoot(m, args, 'heap-bad-map-' + ('last' if last else 'first'))
+            if 'PANIC' in m.debug_log():
+                raise MachineError('panicked:\n' + m.debug_log())
+
+
+@scenario
 def heap_full_table(args, cfg, how):
     """A map with more separate reserved holes than the heap's table holds
     (74 of 4 KiB, 60 KiB apart) still boots: the closest ranges are merged,
