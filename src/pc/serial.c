@@ -1,6 +1,7 @@
 #include "pc/serial.h"
 
 #include "asm/io.h"
+#include "pc/screen.h"
 
 #define COM1             0x3F8
 #define UART_DATA        0 /* divisor low byte while DLAB is set */
@@ -23,6 +24,11 @@
 #define MAX_POLLS        100000 /* a UART that never takes a byte: give up on it */
 
 static bool present;
+/* A byte waited MAX_POLLS in vain (a terminal that stopped reading, a
+ * paused qemu-nox): from then on bytes go out only when the UART can take
+ * one at once, so that a stalled COM1 does not cost every later byte the
+ * whole wait (the console and the shell would crawl and drop keys). */
+static bool stalled;
 
 bool
 serial_init(void)
@@ -43,12 +49,26 @@ serial_init(void)
     return true;
 }
 
-/* Send one byte once the transmitter can take it. */
+/* Send one byte once the transmitter can take it: within MAX_POLLS, or at
+ * once while the UART is stalled; else the byte is dropped. The debug port
+ * says when COM1 first stalls. */
 static void
 send(char c)
 {
-    for (int i = 0; i < MAX_POLLS && !(inb(COM1 + UART_LSR) & LSR_THR_EMPTY); i++) {
+    int polls = stalled ? 1 : MAX_POLLS;
+    int i = 0;
+    while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY)) {
+        if (++i == polls) {
+            if (!stalled) {
+                core_debug_line(
+                    "serial: COM1 takes no bytes: what it cannot take at once "
+                    "is dropped until it does");
+            }
+            stalled = true;
+            return;
+        }
     }
+    stalled = false;
     outb(COM1 + UART_DATA, (uint8_t)c);
 }
 

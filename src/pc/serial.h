@@ -12,7 +12,10 @@
  * no UART answers there. */
 bool serial_init(void);
 
-/* Send n bytes; '\n' goes out as "\r\n" for terminals. */
+/* Send n bytes; '\n' goes out as "\r\n" for terminals. A UART that takes
+ * no byte for a long wait (a terminal that stopped reading) is stalled:
+ * from then on a byte it cannot take at once is dropped, until it takes
+ * one again, and the debug port says so the first time. */
 void serial_write(const char *s, size_t n);
 
 /* Raise IRQ 4 when a byte arrives (on), or stop (off): the bytes then wait

@@ -1462,6 +1462,33 @@ def serial_shell(args, cfg, how):
             raise MachineError('the kernel dropped keys:\n' + m.debug_log())
 
 
+SERIAL_STALLED = ('serial: COM1 takes no bytes: what it cannot take at once is dropped '
+                  'until it does\n')
+
+
+@scenario
+def serial_stalled(args, cfg, how):
+    """A terminal on COM1 that stops reading (a paused qemu-nox; here a
+    socket never read, so that QEMU's UART takes no more bytes once it is
+    full) stalls the UART: the kernel says so once on the debug port and
+    from then on drops what COM1 cannot take at once, instead of waiting on
+    every byte. The shell on the screen keeps up: six `help`s and an `echo`
+    typed ahead all run, and no key is dropped."""
+    m = Machine(args.elf, memory=MEMORY, serial_socket=True).start()
+    with m:
+        wait_lines(m, boot_lines(cfg), boot_attr(cfg), 15, 'the shell prompt')
+        m.hold_serial()
+        m.send_keys('help\n' * 6 + 'echo done\n')
+        try:
+            m.wait_until(lambda m: m.screen_text().endswith('> echo done\ndone\n>'), 20,
+                         'the echo after six helps')
+        finally:
+            shoot(m, args, 'serial-stalled')
+        log = m.debug_log()
+        if log.count(SERIAL_STALLED) != 1 or 'kbd: key queue full' in log:
+            raise MachineError('want the stall said once and no key dropped:\n' + log)
+
+
 @scenario
 def reboot_run_target(args, cfg, how):
     """The run targets' QEMU command line (tools/run_qemu.py's, as `meson

@@ -76,6 +76,7 @@ class Machine:
         self.serial_path = os.path.join(self.dir, 'serial.log')
         self.serial_socket_path = os.path.join(self.dir, 'com1.sock')
         self._serial = None
+        self._held = None
         qmp = ['-qmp', 'unix:{},server=on,wait=off'.format(self.qmp_path)]
         if run_target:
             cmd = run_qemu.qemu_command(image, iso, display='none', logs=self.dir) + qmp
@@ -144,11 +145,19 @@ class Machine:
                                            stdout=subprocess.DEVNULL)
         self._serial.sendall(data)
 
+    def hold_serial(self):
+        """Connect to COM1 as a terminal that never reads (a paused one):
+        once the socket is full, QEMU's UART takes no more bytes."""
+        self._held = socket.socket(socket.AF_UNIX)
+        self._held.connect(self.serial_socket_path)
+
     def close(self):
         if self._serial:
             self._drain.kill()
             self._drain.wait()
             self._serial.close()
+        if self._held:
+            self._held.close()
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
