@@ -89,13 +89,7 @@ boot_start(uint32_t magic, const struct multiboot_info *info)
     if (CONFIG_HEAP) {
         static struct boot_memory memory; /* 2 KiB of tables: not on the stack */
         boot_memory_collect(info, &memory);
-        if (memory.notice[0]) {
-            core_debug_line(memory.notice);
-            if (CONFIG_COLOR_CONSOLE) {
-                kprintf("%s\n", memory.notice);
-            }
-        }
-        heap_init(memory.known ? &memory.usable : NULL, &memory.reserved);
+        heap_init(&memory);
     }
     if (CONFIG_COLOR_CONSOLE && guard_notice) {
         kprintf("%s\n", guard_notice); /* what this CPU cannot have */

@@ -101,13 +101,15 @@ reserve_boot_data(struct boot_memory *mem, const struct multiboot_info *info)
 /* Add what the CPU reaches of the usable RAM in [start, end), mapping it
  * where the architecture pages (asm/memory.h): i686 stops at 4 GiB. Clipped
  * before it is added, so that a full set never keeps a range it cannot
- * use over one it can. */
+ * use over one it can; what it cannot reach is counted. */
 static void
 add_usable(struct boot_memory *mem, uint64_t start, uint64_t end)
 {
     start = start < ONE_MIB ? ONE_MIB : start;
     if (start < end) {
-        ranges_add(&mem->usable, start, paging_map_ram(start, end));
+        uint64_t reached = paging_map_ram(start, end);
+        mem->unreachable += end - reached;
+        ranges_add(&mem->usable, start, reached);
     }
 }
 

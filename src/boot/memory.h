@@ -6,6 +6,7 @@
 #define BOOT_MEMORY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "boot/multiboot.h"
 #include "config.h"
@@ -23,14 +24,16 @@ struct boot_memory {
     struct range_set reserved; /* to keep out; the gaps merged for room count */
     struct range usable_table[BOOT_MEMORY_RANGES + 1];
     struct range reserved_table[BOOT_MEMORY_RANGES + 1];
-    char notice[80]; /* what was wrong with the loader's data, or empty */
+    char notice[80];      /* what was wrong with the loader's data, or empty */
+    uint64_t unreachable; /* bytes of usable RAM the kernel cannot map */
 };
 
 #if CONFIG_HEAP
 /* Fill *mem from the Multiboot info: the memory map's available entries
  * (or, without a map, mem_upper from 1 MiB), and every range in use. A
  * malformed map entry ends the map there and leaves a line in
- * mem->notice. */
+ * mem->notice; usable RAM past what the kernel can map (asm/memory.h) is
+ * counted in mem->unreachable. */
 void boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem);
 #else
 static inline void

@@ -47,12 +47,23 @@ say(const char *line)
 }
 
 void
-heap_init(const struct range_set *usable, const struct range_set *reserved)
+heap_init(const struct boot_memory *memory)
 {
     heap_pool_init(&pool);
-    if (!usable) {
+    if (!memory->known) {
         panic("heap: the boot loader gave no memory map and no mem_upper");
     }
+    char line[96];
+    if (memory->notice[0]) {
+        say(memory->notice);
+    }
+    if (memory->unreachable) {
+        ksnprintf(line, sizeof line,
+                  "heap: %llu MiB of RAM left out: beyond what this kernel maps",
+                  (unsigned long long)(memory->unreachable >> 20));
+        say(line);
+    }
+    const struct range_set *usable = &memory->usable, *reserved = &memory->reserved;
     keep_out = reserved;
     for (int i = 0; i < usable->count; i++) {
         add_usable(usable->ranges[i].start, usable->ranges[i].end);
@@ -60,7 +71,6 @@ heap_init(const struct range_set *usable, const struct range_set *reserved)
     if (region_count == 0) {
         panic("heap: no usable RAM above 1 MiB");
     }
-    char line[96];
     if (reserved->changed) {
         ksnprintf(line, sizeof line,
                   "heap: over %d reserved ranges: %llu KiB between them left out",

@@ -6,18 +6,19 @@
 
 #include <stddef.h>
 
+#include "boot/memory.h"
 #include "config.h"
 #include "core/gate.h"
-#include "core/ranges.h"
 #include "heap/pool.h" /* struct heap_stats */
 
 #if CONFIG_HEAP
 
-/* Give the allocator the usable RAM (sorted, disjoint ranges from 1 MiB
- * up, all reachable) less the reserved ranges, and say what either set
- * left out for room. A NULL usable means the loader said nothing about
- * memory: a panic that says so. Panics too when nothing is left. */
-void heap_init(const struct range_set *usable, const struct range_set *reserved);
+/* Give the allocator the usable RAM that boot_memory_collect found (sorted,
+ * disjoint ranges from 1 MiB up, all reachable) less the reserved ranges,
+ * and say what was wrong with the loader's map, what RAM the kernel cannot
+ * map, and what either set left out for room. When the loader said
+ * nothing about memory, a panic says so; when nothing is left, too. */
+void heap_init(const struct boot_memory *memory);
 
 /* size bytes, 16-byte aligned, or NULL when memory is exhausted. kmalloc(0)
  * returns a unique pointer that kfree accepts. */
@@ -46,10 +47,9 @@ int heap_regions(void);
 #else
 
 static inline void
-heap_init(const struct range_set *usable, const struct range_set *reserved)
+heap_init(const struct boot_memory *memory)
 {
-    (void)usable;
-    (void)reserved;
+    (void)memory;
 }
 
 #define HEAP_OFF GATE_OFF("heap")

@@ -1213,6 +1213,31 @@ def heap_bad_map(args, cfg, how):
 
 
 @scenario
+def heap_unreachable(args, cfg, how):
+    """RAM the kernel cannot map is left out, and said: i686, without
+    paging, reaches only the first 4 GiB, so of a 5 GiB PC (3 GiB below the
+    PCI hole, 2 above 4 GiB) 2048 MiB; x86_64 on a CPU without 1 GiB pages
+    has tables for 16 GiB above its first 4, so of a 21 GiB PC (18 GiB
+    above 4 GiB, up to 22 GiB) 2048 MiB. The line is on the debug port (and
+    the screen), and the kernel goes on."""
+    memory, left_out = ('5G', 2048) if args.bits == 32 else ('21G', 2048)
+    line = 'heap: {} MiB of RAM left out: beyond what this kernel maps\n'.format(left_out)
+    with Machine(args.elf, memory=memory) as m:
+        try:
+            m.wait_until(lambda m: line in m.debug_log(), 15, 'the left-out line')
+            if cfg['CONFIG_COLOR_CONSOLE']:
+                m.wait_until(lambda m: line.rstrip('\n') in m.screen_text(), 15,
+                             'the left-out line on screen')
+            if cfg['CONFIG_KEYBOARD']:
+                wait_main_loop(m)
+                typed_ok(m, cfg, 'after RAM was left out')
+        finally:
+            shoot(m, args, 'heap-unreachable')
+        if 'PANIC' in m.debug_log():
+            raise MachineError('panicked:\n' + m.debug_log())
+
+
+@scenario
 def heap_full_table(args, cfg, how):
     """A map with more separate reserved holes than the heap's table holds
     (74 of 4 KiB, 60 KiB apart) still boots: the closest ranges are merged,
