@@ -8,8 +8,6 @@
 #include "pc/screen.h"
 #include "core/string.h"
 
-#define CRTC_INDEX        0x3D4
-#define CRTC_DATA         0x3D5
 #define CRTC_CURSOR_START 0x0A /* bits 0-4: first scan line; bit 5: off */
 #define CRTC_CURSOR_END   0x0B /* bits 0-4: last scan line */
 #define CRTC_CURSOR_HIGH  0x0E
@@ -28,14 +26,6 @@ static struct vga_text screen;
 
 static const char *const color_names[16] = {CONFIG_COLOR_NAMES}; /* src/meson.build */
 
-/* Write value to CRT controller register index. */
-static void
-crtc_write(uint8_t index, uint8_t value)
-{
-    outb(CRTC_INDEX, index);
-    outb(CRTC_DATA, value);
-}
-
 /* Put the hardware cursor under the cell the next character goes to (on the
  * last column while a line waits to wrap). */
 static void
@@ -43,8 +33,8 @@ move_cursor(void)
 {
     int col = screen.col < VGA_COLS ? screen.col : VGA_COLS - 1;
     uint16_t cell = (uint16_t)(screen.row * VGA_COLS + col);
-    crtc_write(CRTC_CURSOR_HIGH, (uint8_t)(cell >> 8));
-    crtc_write(CRTC_CURSOR_LOW, (uint8_t)cell);
+    core_screen_crtc_write(CRTC_CURSOR_HIGH, (uint8_t)(cell >> 8));
+    core_screen_crtc_write(CRTC_CURSOR_LOW, (uint8_t)cell);
 }
 
 void
@@ -54,8 +44,8 @@ console_init(void)
     vga_text_init(&screen, (volatile uint16_t *)SCREEN_VGA_ADDR, CONFIG_FOREGROUND,
                   CONFIG_BACKGROUND);
     core_panic_set_screen(console_panic_screen);
-    crtc_write(CRTC_CURSOR_START, CURSOR_FIRST_LINE);
-    crtc_write(CRTC_CURSOR_END, CURSOR_LAST_LINE);
+    core_screen_crtc_write(CRTC_CURSOR_START, CURSOR_FIRST_LINE);
+    core_screen_crtc_write(CRTC_CURSOR_END, CURSOR_LAST_LINE);
     move_cursor();
 }
 

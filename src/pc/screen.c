@@ -8,6 +8,10 @@
 #define VGA_ATTR_MODE      0x10
 #define VGA_ATTR_SCREEN_ON 0x20 /* keep the display on while indexing */
 #define VGA_ATTR_BLINK     0x08
+#define CRTC_MAX_SCAN      0x09 /* bits 0-4: the character cell's height - 1 */
+#define CRTC_START_HIGH    0x0C /* display start address, in cells from 0xB8000 */
+#define CRTC_START_LOW     0x0D
+#define CELL_LAST_LINE     15 /* 16-line cells: 25 rows in mode 3's 400 lines */
 #define DEBUG_PORT         0xE9
 
 static volatile uint16_t *const vga = (volatile uint16_t *)SCREEN_VGA_ADDR;
@@ -19,6 +23,26 @@ core_screen_no_blink(void)
     outb(VGA_ATTR_INDEX, VGA_ATTR_MODE | VGA_ATTR_SCREEN_ON);
     uint8_t mode = inb(VGA_ATTR_READ);
     outb(VGA_ATTR_INDEX, mode & ~VGA_ATTR_BLINK);
+}
+
+void
+core_screen_crtc_write(uint8_t index, uint8_t value)
+{
+    outb(SCREEN_CRTC_INDEX, index);
+    outb(SCREEN_CRTC_DATA, value);
+}
+
+/* Only the cell height changes, not the timing nor the font: after an 8x8
+ * font the glyphs' lower halves are whatever font memory held. A font
+ * upload (4 KiB, sequencer and graphics controller) is too much here. */
+void
+core_screen_show(void)
+{
+    core_screen_crtc_write(CRTC_START_HIGH, 0);
+    core_screen_crtc_write(CRTC_START_LOW, 0);
+    outb(SCREEN_CRTC_INDEX, CRTC_MAX_SCAN);
+    uint8_t scan = inb(SCREEN_CRTC_DATA);
+    outb(SCREEN_CRTC_DATA, (uint8_t)((scan & ~0x1F) | CELL_LAST_LINE));
 }
 
 const char *

@@ -242,6 +242,69 @@ def screen(args, cfg, how):
             assert_halted(m)
 
 
+def crtc(m, index):
+    """CRT controller register index, read from outside (0x3D4/5)."""
+    m.port_out(0x3D4, index)
+    return m.port_in(0x3D5)
+
+
+def boot_with_vga_left(args, cfg, ports, shot):
+    """Boot with CRT controller registers written at _start (ports, as a
+    loader may leave them), wait for the boot screen (and the main loop
+    with the keyboard) and return the started machine. The minimal image
+    is skipped: it has no room for the fix (core_screen_show)."""
+    gates = ('CONFIG_COLOR_CONSOLE', 'CONFIG_KEYBOARD', 'CONFIG_HEAP')
+    if not any(cfg[gate] for gate in gates):
+        raise Skip('the minimal image leaves the CRT controller as it finds it')
+    m = boot_patched(args.elf, ports=ports)
+    try:
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            wait_lines(m, boot_lines(cfg), boot_attr(cfg), 15, 'the banner')
+        else:
+            wait_screen(m, painted('', boot_attr(cfg)), 'kernel', 'the boot colour')
+        if cfg['CONFIG_KEYBOARD']:
+            wait_main_loop(m)
+    except BaseException:
+        shoot(m, args, shot)
+        m.close()
+        raise
+    return m
+
+
+@scenario
+def display_start(args, cfg, how):
+    """A loader that left the display start address on page 1 (CRTC 0x0C =
+    0x08: a black screen, whatever 0xB8000 holds): after boot the start
+    address is 0 again (0x0C and 0x0D), so the screen shows the boot
+    screen."""
+    with boot_with_vga_left(args, cfg, [(0x3D4, 0x0C), (0x3D5, 0x08),
+                                        (0x3D4, 0x0D), (0x3D5, 0x50)],
+                            'display-start') as m:
+        shoot(m, args, 'display-start')
+        start = crtc(m, 0x0C) << 8 | crtc(m, 0x0D)
+        if start:
+            raise MachineError('display start address {:#06x}, want 0 '
+                               '(the screen shows another page)'.format(start))
+
+
+@scenario
+def char_height(args, cfg, how):
+    """A loader that left 8-line character cells (CRTC 0x09 = 0x47: 80x50,
+    the 25 rows in the top half, no cursor lines 14-15): after boot the
+    cells are 16 lines high again (0x09's low 5 bits 15, its other bits
+    kept), and with the console the cursor is lines 14-15 of them."""
+    with boot_with_vga_left(args, cfg, [(0x3D4, 0x09), (0x3D5, 0x47)],
+                            'char-height') as m:
+        shoot(m, args, 'char-height')
+        scan = crtc(m, 0x09)
+        if scan != 0x4F:
+            raise MachineError('CRTC 0x09 (max scan line) {:#04x}, want 0x4f'.format(scan))
+        if cfg['CONFIG_COLOR_CONSOLE']:
+            shape = crtc(m, 0x0A), crtc(m, 0x0B)
+            if shape != (14, 15):
+                raise MachineError('cursor lines {}, want (14, 15)'.format(shape))
+
+
 @scenario
 def serial(args, cfg, how):
     """COM1 carries the same text as the screen, each line ending in CR LF."""
