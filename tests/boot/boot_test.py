@@ -634,6 +634,66 @@ for _first in range(0, 32, 8):
             args, cfg, range(first, first + 8)))(_first)
 
 
+# A machine check as QEMU's monitor raises one: CPU 0, bank 1, MCi_STATUS
+# valid and uncorrected with an enabled report (0xb2...), MCG_STATUS RIPV and
+# MCIP (5), no address, no misc. With CR4.MCE clear, QEMU resets the machine
+# ("MCE capability is not enabled, raising triple fault"), as a real CPU
+# shuts down.
+MCE_INJECTION = 'mce 0 1 0xb200000000000000 0x5 0 0'
+CR4_MCE = 1 << 6
+# A CPU without the machine-check exception, for each width: the 486 (CPUID
+# without MCE; a 386 would have no CPUID at all, which QEMU does not offer),
+# and a 64-bit CPU with MCE taken away.
+CPU_WITHOUT_MCE = {32: '486', 64: 'qemu64,mce=off'}
+
+
+def cr4(m):
+    """CR4 of the machine's CPU, from the monitor's `info registers`."""
+    regs = m.hmp('info registers')
+    found = re.search(r'CR4=([0-9a-f]+)', regs)
+    if not found:
+        raise MachineError('no CR4 in `info registers`:\n' + regs[:400])
+    return int(found.group(1), 16)
+
+
+@scenario
+def machine_check(args, cfg, how):
+    """A machine check while the kernel waits for keys is reported as CPU
+    exception 18 (the kernel set CR4.MCE, the CPU listing MCE), the panic
+    screen or the red line, not a silent reset: QEMU with -no-reboot would
+    exit. Then the CPU halts. On -cpu max, which has MCE and MCA. On a CPU
+    without MCE (a 486; on x86_64 qemu64 with mce=off) the kernel leaves
+    CR4.MCE clear (on a 386 it may not touch CR4 at all) and runs as
+    always: keys work."""
+    h = r'[0-9a-f]+'
+    sep = r'(?:\n |; )'  # the console's screen breaks the report into lines
+    report = re.compile(
+        r'PANIC: (CPU exception 18: machine check, no error code' + sep +
+        sep.join(register_rows(args.bits, h)) +
+        r') \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
+    with Machine(args.elf, memory=MEMORY, extra=['-cpu', 'max']) as m:
+        wait_main_loop(m)
+        before = cr4(m)
+        said = m.hmp(MCE_INJECTION)
+        if 'triple fault' in said or 'disabled' in said or not before & CR4_MCE:
+            raise MachineError('-cpu max: CR4={:#x} in the main loop, CR4.MCE {}; the '
+                               'monitor\'s mce said {!r}; debug port:\n{}'.format(
+                                   before, 'set' if before & CR4_MCE else 'clear',
+                                   said.strip(), m.debug_log()))
+        expect_panic(m, args, cfg, report, lambda _: report_lines(18, args.bits),
+                     'machine-check')
+    cpu = CPU_WITHOUT_MCE[args.bits]
+    with Machine(args.elf, memory=MEMORY, extra=['-cpu', cpu]) as m:
+        try:
+            wait_main_loop(m)
+            if cr4(m) & CR4_MCE:
+                raise MachineError('-cpu {}, without MCE: CR4.MCE set (CR4={:#x})'
+                                   .format(cpu, cr4(m)))
+            typed_ok(m, cfg, 'on -cpu ' + cpu)
+        finally:
+            shoot(m, args, 'machine-check-no-mce')
+
+
 @scenario
 def key_queue(args, cfg, how):
     """Keys typed while nothing reads the key queue (the test kernel's

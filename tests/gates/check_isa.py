@@ -9,8 +9,9 @@ ud2 is allowed: it is the instruction defined to raise invalid opcode, and
 every CPU, the 80386 included, raises that for it. So are cpuid, rdtsc,
 rdrand, rdmsr and wrmsr in a FUNCTION named by --cpu-checked, one that
 asks the CPU first (EFLAGS.ID for CPUID, CPUID for the others): the stack
-protector's boot_stack_guard_init, and cpu_can_page of the guard pages'
-paging set-up."""
+protector's boot_stack_guard_init, cpu_can_page of the guard pages' paging
+set-up, and the keyboard gate's exception_machine_check_init (CR4.MCE where
+CPUID lists MCE)."""
 import re
 import subprocess
 import sys

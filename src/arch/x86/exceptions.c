@@ -1,5 +1,8 @@
 #include "arch/x86/exceptions.h"
 
+#include <stdbool.h>
+
+#include "asm/cpu.h"
 #include "asm/interrupts.h"
 #include "core/format.h"
 
@@ -47,5 +50,20 @@ exception_title(char *buf, size_t size, unsigned vector, uint64_t error)
     } else {
         ksnprintf(buf, size, "CPU exception %u: %s, error code 0x%llx", vector,
                   names[vector], (unsigned long long)error);
+    }
+}
+
+/* Set CR4.MCE when CPUID lists the machine-check exception; nothing without
+ * CPUID (exceptions.h). Long mode implies CPUID; leaf 1 needs leaf 0's
+ * highest leaf to be at least 1. */
+__attribute__((noinline)) void
+exception_machine_check_init(void)
+{
+    bool has_cpuid = sizeof(void *) == 8 || cpu_has_cpuid();
+    if (!has_cpuid || cpu_cpuid(0).a < CPUID_FEATURES) {
+        return;
+    }
+    if (cpu_cpuid(CPUID_FEATURES).d & CPUID_1_EDX_MCE) {
+        cpu_cr4_set(CPU_CR4_MCE);
     }
 }

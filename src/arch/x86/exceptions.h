@@ -36,6 +36,14 @@ exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
 }
 #endif
 
+/* Let a machine check be reported (vector 18) where the CPU has the
+ * machine-check exception (CPUID leaf 1, EDX bit 7): set CR4.MCE, without
+ * which the CPU shuts down (a reset) on one. Nothing on a CPU without it,
+ * or without CPUID (a 386, early 486s: they have no CR4 either). Call once
+ * the IDT is loaded. Never inlined: the i386-instructions test allows
+ * cpuid in this function alone, which asks EFLAGS.ID first. */
+void exception_machine_check_init(void);
+
 /* Mark vector not present in the IDT (so that raising it ends in #NP).
  * For the shell's demonstration of a real double fault; desc.c of each
  * width. */

@@ -49,4 +49,5 @@ void
 arch_interrupts_init(void)
 {
     desc_init(double_fault_task);
+    exception_machine_check_init();
 }

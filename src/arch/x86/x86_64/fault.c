@@ -47,4 +47,5 @@ void
 arch_interrupts_init(void)
 {
     desc_init();
+    exception_machine_check_init();
 }

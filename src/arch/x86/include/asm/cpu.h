@@ -1,10 +1,11 @@
-/* What the CPU says about itself, for both x86 widths: CPUID, and the two
+/* What the CPU says about itself, for both x86 widths: CPUID, the two
  * instructions that give the kernel something unpredictable, RDRAND and
- * RDTSC. None of them is the 80386's: call cpu_has_cpuid() first, and use
- * RDRAND and RDTSC only when CPUID lists them (an i686 kernel may run on a
- * 486 without either, or a 386 without CPUID). Always inlined, so that they
- * are part of the function that checked for them (the i386-instructions
- * test allows them there alone). */
+ * RDTSC, and bits set in CR4. None of them is the 80386's: call
+ * cpu_has_cpuid() first, and use RDRAND, RDTSC and CR4 only when CPUID lists
+ * a feature that needs them (an i686 kernel may run on a 486 without
+ * either, or a 386 without CPUID or CR4). Always inlined, so that they are
+ * part of the function that checked for them (the i386-instructions test
+ * allows them there alone). */
 #ifndef ASM_CPU_H
 #define ASM_CPU_H
 
@@ -18,6 +19,8 @@
 #define CPUID_EXT_FEATURES 0x80000001u /* leaf 0x80000001: extended features */
 #define CPUID_1_ECX_RDRAND (1u << 30)
 #define CPUID_1_EDX_TSC    (1u << 4)
+#define CPUID_1_EDX_MCE    (1u << 7)  /* the machine-check exception, and CR4.MCE */
+#define CPU_CR4_MCE        (1ul << 6) /* a machine check raises #MC, not a shutdown */
 #define CPU_RDRAND_ATTEMPTS                                                              \
     10 /* Intel's advice: a failure 10 times over is a broken unit */
 
@@ -76,6 +79,16 @@ cpu_rdrand(unsigned long *out)
         }
     }
     return false;
+}
+
+/* CR4 with bits OR-ed in, the others left as they are; the CPU must have
+ * CR4 (a Pentium or later: any CPUID feature that needs a CR4 bit says so). */
+CPU_INLINE void
+cpu_cr4_set(unsigned long bits)
+{
+    unsigned long cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | bits) : "memory");
 }
 
 /* The time-stamp counter; the CPU must have one (CPUID_1_EDX_TSC). */

@@ -16,7 +16,9 @@ struct irq_frame;
 /* Load the kernel's GDT (with its TSS) and reload the segment registers,
  * then the IDT: vectors 0-47 enter irq_dispatch through the stubs; the
  * double fault (and on x86_64 the NMI) runs on a stack of its own, whatever
- * state the interrupted stack is in. Interrupts stay off. */
+ * state the interrupted stack is in. Then, where the CPU has them, machine
+ * checks raise vector 18 instead of shutting the CPU down (CR4.MCE).
+ * Interrupts stay off. */
 void arch_interrupts_init(void);
 
 /* Panic with the report of CPU exception vector (0-31): its name, the error
