@@ -11,24 +11,18 @@
 #include <stdint.h>
 
 #include "arch/x86/guard.h"
+#include "asm/cpu.h"
 #include "asm/guard.h"
 #include "pc/screen.h"
 
-#define ENTRIES                 1024
-#define PAGE_PRESENT            (1u << 0)
-#define PAGE_WRITABLE           (1u << 1)
-#define PAGE_LARGE              (1u << 7) /* a 4 MiB page, in the directory */
-#define PAGE_4M                 (1u << 22)
-#define CR0_WP                  (1u << 16) /* read-only pages bind the kernel too */
-#define CR0_PG                  (1u << 31)
-#define CR4_PSE                 (1u << 4)
-#define EFLAGS_ID               (1u << 21)  /* writable exactly when CPUID exists */
-#define CPUID_PSE               (1u << 3)   /* EDX of leaf 1 */
-#define CPUID_EXTENDED          0x80000000u /* EAX: the highest extended leaf */
-#define CPUID_EXTENDED_FEATURES 0x80000001u
-#define CPUID_LONG_MODE         (1u << 29) /* EDX of leaf 0x80000001 */
-#define MSR_EFER                0xC0000080u
-#define EFER_LME                (1u << 8) /* long mode enable */
+#define ENTRIES       1024
+#define PAGE_PRESENT  (1u << 0)
+#define PAGE_WRITABLE (1u << 1)
+#define PAGE_LARGE    (1u << 7) /* a 4 MiB page, in the directory */
+#define PAGE_4M       (1u << 22)
+#define CR0_WP        (1u << 16) /* read-only pages bind the kernel too */
+#define CR0_PG        (1u << 31)
+#define CR4_PSE       (1u << 4)
 
 static uint32_t directory[ENTRIES] __attribute__((aligned(4096)));
 static uint32_t low_table[ENTRIES] __attribute__((aligned(4096)));
@@ -46,50 +40,22 @@ static bool active; /* paging with guard pages is on */
 __attribute__((noinline)) static bool
 cpu_can_page(void)
 {
-    uint32_t before, after;
-    __asm__ volatile("pushfl\n\t"
-                     "popl %0\n\t"
-                     "movl %0, %1\n\t"
-                     "xorl %2, %1\n\t"
-                     "pushl %1\n\t"
-                     "popfl\n\t"
-                     "pushfl\n\t"
-                     "popl %1\n\t"
-                     "pushl %0\n\t"
-                     "popfl"
-                     : "=&r"(before), "=&r"(after)
-                     : "i"(EFLAGS_ID)
-                     : "cc");
-    if (!((before ^ after) & EFLAGS_ID)) {
+    if (!cpu_has_cpuid()) {
         return false;
     }
     /* A CPU without extended leaves answers 0x80000000 with another
      * leaf's data, which lacks its 0x8000 top half. */
-    uint32_t a = CPUID_EXTENDED, b, c, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
-    if ((a & 0xFFFF0000u) == CPUID_EXTENDED && a >= CPUID_EXTENDED_FEATURES) {
-        a = CPUID_EXTENDED_FEATURES;
-        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
-        if (d & CPUID_LONG_MODE) {
-            uint32_t low, high;
-            __asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(MSR_EFER));
-            if (low & EFER_LME) {
-                __asm__ volatile("wrmsr"
-                                 :
-                                 : "a"(low & ~EFER_LME), "d"(high), "c"(MSR_EFER));
-                core_debug_line(
-                    "guard pages: EFER.LME was left set by the loader: cleared");
-            }
+    uint32_t highest = cpu_cpuid(CPUID_EXT_HIGHEST).a;
+    if ((highest & 0xFFFF0000u) == CPUID_EXT_HIGHEST && highest >= CPUID_EXT_FEATURES &&
+        (cpu_cpuid(CPUID_EXT_FEATURES).d & CPUID_EXT_EDX_LONG_MODE)) {
+        uint64_t efer = cpu_rdmsr(CPU_MSR_EFER);
+        if (efer & CPU_EFER_LME) {
+            cpu_wrmsr(CPU_MSR_EFER, efer & ~CPU_EFER_LME);
+            core_debug_line("guard pages: EFER.LME was left set by the loader: cleared");
         }
     }
-    a = 0;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
-    if (a < 1) {
-        return false;
-    }
-    a = 1;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
-    return d & CPUID_PSE;
+    return cpu_cpuid(0).a >= CPUID_FEATURES &&
+           (cpu_cpuid(CPUID_FEATURES).d & CPUID_1_EDX_PSE);
 }
 
 /* The 4 KiB page table entry for the page at page. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arch/x86/guard.h"
+#include "asm/cpu.h"
 #include "asm/guard.h"
 #include "pc/screen.h"
 
@@ -18,10 +19,6 @@
 #define TABLE_ADDRESS 0x000FFFFFFFFFF000ull
 #define LOW_GIBS      4            /* entry.asm's: mapped in 2 MiB pages */
 #define CR0_WP        (1ull << 16) /* read-only pages bind the kernel too */
-#define EFER          0xC0000080u
-#define EFER_NXE      (1u << 11)
-#define CPUID_EXT_1   0x80000001u
-#define CPUID_NX      (1u << 20) /* EDX of leaf 0x80000001 */
 
 /* entry.asm: the page directory pointer table, one entry a GiB. */
 extern uint64_t boot_pdpt[ENTRIES];
@@ -36,9 +33,7 @@ uint64_t
 static bool
 has_nx(void)
 {
-    uint32_t a = CPUID_EXT_1, b, c = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-    return d & CPUID_NX;
+    return cpu_cpuid(CPUID_EXT_FEATURES).d & CPUID_EXT_EDX_NX;
 }
 
 /* Drop every translation the TLB holds (but global ones: none are). */
@@ -71,9 +66,7 @@ arch_guard_init(bool loader_data)
 {
     bool nx = has_nx();
     if (nx) {
-        uint32_t lo, hi;
-        __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(EFER));
-        __asm__ volatile("wrmsr" : : "a"(lo | EFER_NXE), "d"(hi), "c"(EFER));
+        cpu_wrmsr(CPU_MSR_EFER, cpu_rdmsr(CPU_MSR_EFER) | CPU_EFER_NXE);
     }
     uint64_t nx_bit = nx ? PAGE_NX : 0;
     arch_guard_nx = nx_bit;

@@ -1,11 +1,11 @@
 /* What the CPU says about itself, for both x86 widths: CPUID, the two
  * instructions that give the kernel something unpredictable, RDRAND and
- * RDTSC, and bits set in CR4. None of them is the 80386's: call
- * cpu_has_cpuid() first, and use RDRAND, RDTSC and CR4 only when CPUID lists
- * a feature that needs them (an i686 kernel may run on a 486 without
- * either, or a 386 without CPUID or CR4). Always inlined, so that they are
- * part of the function that checked for them (the i386-instructions test
- * allows them there alone). */
+ * RDTSC, bits set in CR4, and model-specific registers. None of them is
+ * the 80386's: call cpu_has_cpuid() first, and use the others only when
+ * CPUID lists a feature that needs them (an i686 kernel may run on a 486
+ * without them, or a 386 without CPUID or CR4). Always inlined, so that
+ * they are part of the function that checked for them (the
+ * i386-instructions test allows them there alone). */
 #ifndef ASM_CPU_H
 #define ASM_CPU_H
 
@@ -14,13 +14,20 @@
 
 #define CPU_INLINE static inline __attribute__((always_inline))
 
-#define CPU_EFLAGS_ID      (1ul << 21) /* writable exactly when CPUID exists */
-#define CPUID_FEATURES     1u          /* leaf 1: feature bits in ECX and EDX */
-#define CPUID_EXT_FEATURES 0x80000001u /* leaf 0x80000001: extended features */
-#define CPUID_1_ECX_RDRAND (1u << 30)
-#define CPUID_1_EDX_TSC    (1u << 4)
-#define CPUID_1_EDX_MCE    (1u << 7)  /* the machine-check exception, and CR4.MCE */
-#define CPU_CR4_MCE        (1ul << 6) /* a machine check raises #MC, not a shutdown */
+#define CPU_EFLAGS_ID           (1ul << 21) /* writable exactly when CPUID exists */
+#define CPUID_FEATURES          1u          /* leaf 1: feature bits in ECX and EDX */
+#define CPUID_EXT_HIGHEST       0x80000000u /* leaf 0x80000000: the highest extended one */
+#define CPUID_EXT_FEATURES      0x80000001u /* leaf 0x80000001: extended features */
+#define CPUID_EXT_EDX_NX        (1u << 20)  /* no-execute pages (EFER.NXE) */
+#define CPUID_EXT_EDX_LONG_MODE (1u << 29)
+#define CPUID_1_EDX_PSE         (1u << 3) /* 4 MiB pages without PAE */
+#define CPUID_1_ECX_RDRAND      (1u << 30)
+#define CPUID_1_EDX_TSC         (1u << 4)
+#define CPUID_1_EDX_MCE         (1u << 7)  /* the machine-check exception, and CR4.MCE */
+#define CPU_CR4_MCE             (1ul << 6) /* a machine check raises #MC, not a shutdown */
+#define CPU_MSR_EFER            0xC0000080u
+#define CPU_EFER_LME            (1ull << 8)  /* long mode enable */
+#define CPU_EFER_NXE            (1ull << 11) /* no-execute enable */
 #define CPU_RDRAND_ATTEMPTS                                                              \
     10 /* Intel's advice: a failure 10 times over is a broken unit */
 
@@ -89,6 +96,24 @@ cpu_cr4_set(unsigned long bits)
     unsigned long cr4;
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | bits) : "memory");
+}
+
+/* Model-specific register msr; the CPU must have it (EFER: a CPU with long
+ * mode, CPUID_EXT_EDX_LONG_MODE). */
+CPU_INLINE uint64_t
+cpu_rdmsr(uint32_t msr)
+{
+    uint32_t low, high;
+    __asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(msr));
+    return (uint64_t)high << 32 | low;
+}
+
+CPU_INLINE void
+cpu_wrmsr(uint32_t msr, uint64_t value)
+{
+    __asm__ volatile("wrmsr"
+                     :
+                     : "a"((uint32_t)value), "d"((uint32_t)(value >> 32)), "c"(msr));
 }
 
 /* The time-stamp counter; the CPU must have one (CPUID_1_EDX_TSC). */
