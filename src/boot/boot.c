@@ -81,9 +81,7 @@ boot_start(uint32_t magic, const struct multiboot_info *info)
     const char *guard_notice =
         arch_guard_init(CONFIG_GUARD_PAGES && loader_data_in_page_zero(info));
     irq_early_init(); /* from here on a CPU exception gets a report */
-    if (CONFIG_COLOR_CONSOLE || CONFIG_KEYBOARD || CONFIG_HEAP) {
-        core_screen_show(); /* every image but the minimal one: no room there */
-    }
+    core_screen_show();
     core_screen_paint(SCREEN_ATTR(CONFIG_FOREGROUND, CONFIG_BACKGROUND), "");
     console_init();
     if (CONFIG_COLOR_CONSOLE) {

@@ -26,7 +26,7 @@ void core_screen_crtc_write(uint8_t index, uint8_t value);
 
 /* Show the text at SCREEN_VGA_ADDR as 80x25 whatever the loader left:
  * display start address 0 and 16-line character cells (the font is left
- * as it is). Not in the minimal image: its 192 bytes have no room. */
+ * as it is). */
 void core_screen_show(void);
 
 /* Paint all 80x25 cells in attribute attr: the NUL-terminated text first,

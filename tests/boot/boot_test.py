@@ -251,11 +251,7 @@ def crtc(m, index):
 def boot_with_vga_left(args, cfg, ports, shot):
     """Boot with CRT controller registers written at _start (ports, as a
     loader may leave them), wait for the boot screen (and the main loop
-    with the keyboard) and return the started machine. The minimal image
-    is skipped: it has no room for the fix (core_screen_show)."""
-    gates = ('CONFIG_COLOR_CONSOLE', 'CONFIG_KEYBOARD', 'CONFIG_HEAP')
-    if not any(cfg[gate] for gate in gates):
-        raise Skip('the minimal image leaves the CRT controller as it finds it')
+    with the keyboard) and return the started machine."""
     m = boot_patched(args.elf, ports=ports)
     try:
         if cfg['CONFIG_COLOR_CONSOLE']:
@@ -437,6 +433,77 @@ def bad_magic(args, cfg, how):
             raise MachineError('debug port lacks the message: '
                                + repr(m.debug_log()))
         assert_halted(m)
+
+
+# The Multiboot info's mem_upper, at offset 8: KiB of RAM from 1 MiB up to
+# the first hole (valid when the flags have MB_INFO_MEMORY).
+MB_INFO_MEM_UPPER = 8
+# QEMU rounds -m up to a multiple of 8 KiB, and then refuses a memory
+# backend of another size (Machine gives the backend the size as written).
+QEMU_RAM_STEP_KIB = 8
+NOT_ENOUGH_MEMORY = 'sluice: not enough memory'
+
+
+def kib_needed(image):
+    """The KiB above 1 MiB that the image reaches, .bss and stacks included,
+    rounded up: the least mem_upper the entry accepts."""
+    return -(-(elf_symbol(image, 'kernel_image_end') - (1 << 20)) // 1024)
+
+
+def expect_not_enough_memory(m, args, shot):
+    """The refusal on screen in white on red and on the debug port, the CPU
+    halted and QEMU still running (no reset, no jump into absent memory)."""
+    try:
+        wait_screen(m, painted(NOT_ENOUGH_MEMORY, PANIC_ATTR), 'kernel',
+                    'the not-enough-memory message in white on red')
+    finally:
+        shoot(m, args, shot)
+    if NOT_ENOUGH_MEMORY + '\n' not in m.debug_log():
+        raise MachineError('debug port lacks the message: ' + repr(m.debug_log()))
+    assert_halted(m)
+    if m.proc.poll() is not None:
+        raise MachineError('QEMU exited: ' + m.output())
+
+
+@scenario
+def small_memory(args, cfg, how):
+    """On a machine with less RAM above 1 MiB than the kernel reaches (its
+    .bss and boot stack lie past the loaded image) the entry says so before
+    it touches the stack, which would lie in no memory: in white on red and
+    on the debug port, and halts. First QEMU with the largest -m below what
+    the image needs (QEMU's firmware itself needs more than 1 MiB; every
+    image needs more than 16 KiB above it), then at 32 MiB a loader that
+    reports one KiB too few, then one that reports exactly enough, which
+    gets the normal boot, as does one that reports no memory size (flags
+    without MB_INFO_MEMORY: nothing to compare)."""
+    need = kib_needed(args.elf)
+    below = 1024 + (need - 1) // QEMU_RAM_STEP_KIB * QEMU_RAM_STEP_KIB
+    with Machine(args.elf, memory='{}K'.format(below)) as m:
+        expect_not_enough_memory(m, args, 'small-memory')
+
+    def reporting(kib):
+        return lambda stub, info: stub.write_memory(info + MB_INFO_MEM_UPPER,
+                                                    struct.pack('<I', kib))
+    with boot_patched(args.elf, reporting(need - 1)) as m:
+        expect_not_enough_memory(m, args, 'small-memory-reported')
+    unreported = boot_lines(cfg)
+    unreported[2] = ('memory: not reported by the boot loader', boot_attr(cfg))
+    for what, boot, lines in [
+            ('exactly enough', lambda: boot_patched(args.elf, reporting(need)),
+             boot_lines(cfg, mem_upper=need)),
+            ('no memory size', lambda: boot_with_flags_cleared(args, MB_INFO_MEMORY),
+             unreported)]:
+        with boot() as m:
+            try:
+                if cfg['CONFIG_COLOR_CONSOLE']:
+                    wait_lines(m, lines, boot_attr(cfg), 15, 'the banner: ' + what)
+                else:
+                    wait_screen(m, painted('', boot_attr(cfg)), 'kernel',
+                                'the boot colour: ' + what)
+            finally:
+                shoot(m, args, 'small-memory-' + what.replace(' ', '-'))
+            if NOT_ENOUGH_MEMORY in m.debug_log():
+                raise MachineError('refused with {}: {}'.format(what, m.debug_log()))
 
 
 EXCEPTIONS = [

@@ -1,6 +1,7 @@
 ; The Multiboot 1 header and the kernel's first instructions.
 ; A Multiboot loader (QEMU -kernel, GRUB) enters _start in 32-bit protected
 ; mode with paging off, EAX = 0x2BADB002 and EBX = the info structure.
+; _start checks the magic and the memory before it takes the stack.
 
 MB_MAGIC    equ 0x1BADB002
 MB_ALIGN    equ 1 << 0              ; modules on page boundaries
@@ -32,9 +33,13 @@ global boot_stack_top
 boot_stack_top:
 
 section .text align=1               ; no padding: the minimal image is tiny
+%include "arch/x86/entry32.inc"     ; ENTRY_CHECKS, fail32
+
+; After fail32, so that the jumps to it are short.
 global _start
 extern kmain
 _start:
+    ENTRY_CHECKS                    ; the magic and the memory, stackless
     cld                             ; Multiboot leaves the direction flag undefined
     mov esp, boot_stack_top
 %if CONFIG_STACK_PROTECTOR

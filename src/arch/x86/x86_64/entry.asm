@@ -1,16 +1,15 @@
 ; The Multiboot 1 header and the x86_64 kernel's first instructions.
 ; A Multiboot loader (QEMU -kernel, GRUB) enters _start in 32-bit protected
 ; mode with paging off, EAX = 0x2BADB002 and EBX = the info structure. The
-; 32-bit part checks the magic and the CPU, builds page tables that map the
-; first 4 GiB onto themselves, turns on PAE, long mode and paging, and
-; jumps to 64-bit code, which calls kmain(magic, info).
+; 32-bit part checks the magic, the memory and the CPU, builds page tables
+; that map the first 4 GiB onto themselves, turns on PAE, long mode and
+; paging, and jumps to 64-bit code, which calls kmain(magic, info).
 
 MB_MAGIC      equ 0x1BADB002
 MB_ALIGN      equ 1 << 0            ; modules on page boundaries
 MB_MEMINFO    equ 1 << 1            ; please fill in mem_* and the memory map
 MB_ADDRESSES  equ 1 << 16           ; load by the address fields below
 MB_FLAGS      equ MB_ALIGN | MB_MEMINFO | MB_ADDRESSES
-BOOT_MAGIC    equ 0x2BADB002        ; boot/multiboot.h's MULTIBOOT_BOOTLOADER_MAGIC
 STACK_SIZE    equ 16384
 
 %include "config.inc"               ; CONFIG_STACK_PROTECTOR
@@ -29,9 +28,6 @@ CPUID_EXT_1   equ 0x80000001
 CPUID_LM      equ 1 << 29           ; EDX of leaf 0x80000001: long mode
 KERNEL_CS     equ 0x08              ; in gdt64 below (desc.c loads its own)
 KERNEL_DS     equ 0x10
-DEBUG_PORT    equ 0xE9
-VGA_TEXT      equ 0xB8000
-FAIL_ATTR     equ 0x4F              ; white on red, as core_fail paints
 
 extern kernel_image_start, kernel_load_end, kernel_image_end
 extern kmain
@@ -69,50 +65,16 @@ boot_stack_top:
 
 section .text align=1               ; no padding: the minimal image is small
 bits 32
-; Say esi's message (NUL-terminated) on the debug port and on the whole
-; screen in white on red, then halt for good: the 32-bit path's core_fail.
-fail32:
-    mov ebx, esi
-    mov dx, DEBUG_PORT
-.say:
-    lodsb
-    test al, al
-    jz .said
-    out dx, al
-    jmp .say
-.said:
-    mov al, 10
-    out dx, al
-    mov esi, ebx
-    mov edi, VGA_TEXT
-    mov ecx, 80 * 25
-    mov ah, FAIL_ATTR
-.cell:
-    mov al, [esi]
-    test al, al
-    jz .blank
-    inc esi
-    jmp .put
-.blank:
-    mov al, ' '
-.put:
-    stosw
-    loop .cell
-.halt:
-    cli
-    hlt
-    jmp .halt
+%include "arch/x86/entry32.inc"     ; ENTRY_CHECKS, fail32
 
 ; Before fail32's callers, so that their jumps to it are short.
 global _start
 _start:
+    ENTRY_CHECKS                    ; the magic and the memory, stackless
     mov esp, boot_stack_top
     push 2                          ; EFLAGS as defined, whatever the loader left
     popfd                           ; (Multiboot defines only VM and IF): DF, NT,
                                     ; AC clear among them
-    mov esi, no_multiboot
-    cmp eax, BOOT_MAGIC
-    jne fail32
     mov edi, ebx                    ; the info structure, for kmain
 
     ; Long mode needs CPUID (EFLAGS.ID can be flipped) and its leaf
@@ -194,8 +156,6 @@ extern boot_stack_guard_init        ; boot/stack_protector.h
     call kmain                      ; kmain never returns
 
 section .rodata
-no_multiboot:
-    db 'sluice: bad Multiboot magic', 0
 no_long_mode:
     db 'sluice: no long mode: x86_64 needs a 64-bit CPU', 0
 align 8
