@@ -1824,6 +1824,34 @@ def stack_overflow(args, cfg, how):
                            .format(address, guard, guard + PAGE))
 
 
+def shell_page_fault(args, cfg, command, cr2, error, shot, above=None):
+    """Run the shell's command, which must fault: a page fault with error
+    code error whose CR2 is cr2, reported (after the line above, when
+    given) on the debug port, COM1 and the panic screen (shot names the
+    screenshot); the CPU halts, QEMU goes on, and the command never says
+    it returned."""
+    digits = args.bits // 4
+    pinned = ' CR2={:0{}x}'.format(cr2, digits)
+    registers = register_rows(args.bits)
+    registers[0] = registers[0].replace(r'(?: CR2=[0-9a-f]{%d})?' % digits, pinned)
+    if pinned not in registers[0]:
+        raise MachineError('register_rows has no CR2 group to pin: ' + registers[0])
+    heads = ([re.escape(above)] if above else []) + [
+        re.escape('CPU exception 14: page fault, error code {:#x}'.format(error))]
+    sep = r'(?:\n |; )'
+    pattern = sep.join(heads + registers) + r' \(at src/arch/x86/\w+/fault\.c:\d+\)\n'
+
+    def rows(_):
+        return panic_rows([re.compile(' ' + r) for r in heads + registers],
+                          re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
+    m, _ = start_shell(args, cfg)
+    with m:
+        m.send_keys(command + '\n')
+        guard_report(m, args, cfg, pattern, rows, shot)
+        if command + ' returned' in m.serial_log():
+            raise MachineError('`{}` returned instead of faulting'.format(command))
+
+
 @scenario
 def poke_text(args, cfg, how):
     """The shell's `poke-text` writes a byte over its own first instruction:
@@ -1831,27 +1859,8 @@ def poke_text(args, cfg, how):
     a page fault with error code 0x3 (a write to a present page) whose CR2
     is that function's address (from the image's symbols), reported on the
     debug port, COM1 and the panic screen; the CPU halts."""
-    target = elf_symbol(args.elf, 'poke_text_run')
-    digits = args.bits // 4
-    cr2 = '{:0{}x}'.format(target, digits)
-    rows32 = register_rows(args.bits)
-    rows32[0] = rows32[0].replace(r'(?: CR2=[0-9a-f]{%d})?' % digits, ' CR2=' + cr2)
-    if ' CR2=' + cr2 not in rows32[0]:
-        raise MachineError('register_rows has no CR2 group to pin: ' + rows32[0])
-    sep = r'(?:\n |; )'
-    pattern = (r'CPU exception 14: page fault, error code 0x3' + sep + sep.join(rows32) +
-               r' \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
-
-    def rows(_):
-        head = [re.compile(r' CPU exception 14: page fault, error code 0x3')]
-        return panic_rows(head + [re.compile(' ' + r) for r in rows32],
-                          re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
-    m, _ = start_shell(args, cfg)
-    with m:
-        m.send_keys('poke-text\n')
-        guard_report(m, args, cfg, pattern, rows, 'poke-text')
-        if 'poke-text returned' in m.serial_log():
-            raise MachineError('the write to kernel text went through')
+    shell_page_fault(args, cfg, 'poke-text', elf_symbol(args.elf, 'poke_text_run'), 0x3,
+                     'poke-text')
 
 
 @scenario
@@ -1862,28 +1871,9 @@ def null_pointer(args, cfg, how):
     usual report, "null pointer dereference at 0x00000000: page 0 is not
     mapped" (16 digits on x86_64), on the debug port, COM1 and the panic
     screen; the CPU halts, QEMU goes on."""
-    digits = args.bits // 4
-    zero = '0' * digits
-    registers = register_rows(args.bits)
-    registers[0] = registers[0].replace(r'(?: CR2=[0-9a-f]{%d})?' % digits, ' CR2=' + zero)
-    if ' CR2=' + zero not in registers[0]:
-        raise MachineError('register_rows has no CR2 group to pin: ' + registers[0])
-    title = 'null pointer dereference at 0x{}: page 0 is not mapped'.format(zero)
-    sep = r'(?:\n |; )'
-    pattern = (re.escape(title) + sep + r'CPU exception 14: page fault, error code 0x0' +
-               sep + sep.join(registers) + r' \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
-
-    def rows(_):
-        head = [re.compile(' ' + re.escape(title)),
-                re.compile(r' CPU exception 14: page fault, error code 0x0')]
-        return panic_rows(head + [re.compile(' ' + r) for r in registers],
-                          re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
-    m, _ = start_shell(args, cfg)
-    with m:
-        m.send_keys('null\n')
-        guard_report(m, args, cfg, pattern, rows, 'null-pointer')
-        if 'null returned' in m.serial_log():
-            raise MachineError('the read through a null pointer went through')
+    title = 'null pointer dereference at 0x{}: page 0 is not mapped'.format(
+        '0' * (args.bits // 4))
+    shell_page_fault(args, cfg, 'null', 0, 0x0, 'null-pointer', above=title)
 
 
 # Where null-page-loader moves the loader's memory map: in page 0, above the
