@@ -12,11 +12,10 @@
  * and RSI). The normal kernel's is main.c's, a test kernel brings its own. */
 __attribute__((noreturn)) void kmain(uint32_t magic, const struct multiboot_info *info);
 
-/* Check that a Multiboot loader started us (magic; unless the
- * architecture's entry did, ARCH_ENTRY_CHECKS_MAGIC), paint the screen in
- * the background colour and initialise every enabled subsystem. Returns
- * only on success; a wrong magic ends in a readable failure on screen and
- * on the debug port. */
+/* Paint the screen in the background colour and initialise every enabled
+ * subsystem. The architecture's entry has checked magic (a wrong one ends
+ * in a readable failure on screen and on the debug port before C runs).
+ * Returns only on success. */
 void boot_start(uint32_t magic, const struct multiboot_info *info);
 
 #endif
