@@ -37,6 +37,7 @@ struct heap_span {
     struct heap_small_class *size_class;
     uint32_t size, live; /* slot bytes; slots allocated */
     uint32_t listed;     /* on its class's partial list: not known to be full */
+    uint32_t first;      /* its class's first span: never given back to TLSF */
     uint32_t used[HEAP_SPAN / HEAP_ALIGN / 32]; /* bit g: an allocated slot starts
                                                    at the span + 16 * g */
 };
@@ -141,14 +142,14 @@ insert_free(struct heap_pool *pool, struct heap_block *b)
 {
     int fl, sl;
     mapping(block_size(b), &fl, &sl);
-    b->list = (uintptr_t)(fl * HEAP_SL_COUNT + sl);
-    struct heap_block *head = pool->lists[fl][sl];
-    b->next_free = head;
+    b->list = (uintptr_t)fl * HEAP_SL_COUNT + (uintptr_t)sl;
+    struct heap_block **head = &pool->lists[0][0] + b->list;
+    b->next_free = *head;
     b->prev_free = NULL;
-    if (head) {
-        head->prev_free = b;
+    if (*head) {
+        (*head)->prev_free = b;
     }
-    pool->lists[fl][sl] = b;
+    *head = b;
     pool->fl_bitmap |= 1u << fl;
     pool->sl_bitmap[fl] |= 1u << sl;
 }
@@ -156,16 +157,17 @@ insert_free(struct heap_pool *pool, struct heap_block *b)
 static inline __attribute__((always_inline)) void
 remove_free(struct heap_pool *pool, struct heap_block *b)
 {
-    int fl = (int)(b->list / HEAP_SL_COUNT), sl = (int)(b->list % HEAP_SL_COUNT);
+    struct heap_block **head = &pool->lists[0][0] + b->list;
     if (b->prev_free) {
         b->prev_free->next_free = b->next_free;
     } else {
-        pool->lists[fl][sl] = b->next_free;
+        *head = b->next_free;
     }
     if (b->next_free) {
         b->next_free->prev_free = b->prev_free;
     }
-    if (!pool->lists[fl][sl]) {
+    if (!*head) {
+        int fl = (int)(b->list / HEAP_SL_COUNT), sl = (int)(b->list % HEAP_SL_COUNT);
         pool->sl_bitmap[fl] &= ~(1u << sl);
         if (!pool->sl_bitmap[fl]) {
             pool->fl_bitmap &= ~(1u << fl);
@@ -188,6 +190,26 @@ pop_head(struct heap_pool *pool, int fl, int sl)
         }
     }
     return b;
+}
+
+/* Put the free block rest (its header written) on list [fl][sl] in the
+ * place that a block with the links next_free and prev_free left: no
+ * bitmap changes. */
+static inline __attribute__((always_inline)) void
+take_place(struct heap_pool *pool, struct heap_block *rest, int fl, int sl,
+           struct heap_block *next_free, struct heap_block *prev_free)
+{
+    rest->list = (uintptr_t)(fl * HEAP_SL_COUNT + sl);
+    rest->next_free = next_free;
+    rest->prev_free = prev_free;
+    if (prev_free) {
+        prev_free->next_free = rest;
+    } else {
+        pool->lists[fl][sl] = rest;
+    }
+    if (next_free) {
+        next_free->prev_free = rest;
+    }
 }
 
 /* A free block of at least size (a multiple of 16), taken off its list, or
@@ -282,6 +304,8 @@ payload_size(size_t size)
     return size < MIN_PAYLOAD ? MIN_PAYLOAD : size;
 }
 
+static void spans_first(struct heap_pool *pool);
+
 void
 heap_pool_init(struct heap_pool *pool)
 {
@@ -319,8 +343,9 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
          * before a warm reset): its span headers must not pass for this
          * pool's. Span canaries include the epoch, one more than the one
          * found in the first region's cell, where that pool kept its own. */
-        pool->epoch = *(volatile uintptr_t *)cell + 1;
-        *(volatile uintptr_t *)cell = pool->epoch;
+        uintptr_t epoch = *(volatile uintptr_t *)cell + 1;
+        *(volatile uintptr_t *)cell = epoch;
+        pool->span_key = SPAN_CANARY ^ epoch;
     }
     uintptr_t last = first_region ? end : pool->first + pool->span;
     if (first_region || start + HEADER < pool->first) {
@@ -332,47 +357,26 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
     set_header(next_phys(first), first, 0, false); /* the sentinel */
     insert_free(pool, first);
     pool->total += end - start - HEADER;
+    if (first_region && end - start >= HEAP_FIRST_SPANS_MIN) {
+        spans_first(pool);
+    }
     return true;
 }
 
-/* An allocated block of size bytes (a multiple of 16) whose payload starts
- * at a multiple of align (a power of two, 32 to MAX_ALIGN), or NULL when
- * none fits. The pool's counters are the caller's to update. */
-static struct heap_block *
-take_aligned(struct heap_pool *pool, size_t size, size_t align)
-{
-    /* Room to move the payload to the boundary, with a free block of its
-     * own in the gap before it. */
-    struct heap_block *b = take_fitting(pool, size + align + HEADER + MIN_PAYLOAD);
-    if (!b) {
-        return NULL;
-    }
-    if ((uintptr_t)payload(b) % align) {
-        uintptr_t p = (uintptr_t)payload(b) + HEADER + MIN_PAYLOAD;
-        p = (p + align - 1) & ~(uintptr_t)(align - 1);
-        struct heap_block *a = block_of((void *)p);
-        struct heap_block *after = next_phys(b);
-        size_t gap = (uintptr_t)a - (uintptr_t)payload(b);
-        set_header(a, b, block_size(b) - gap - HEADER, false);
-        after->prev_phys = a;
-        set_size(b, gap, true);
-        insert_free(pool, b);
-        b = a;
-    }
-    trim(pool, b, size, false); /* a free block has no free neighbour */
-    return b;
-}
-
 /* Give the allocated block b back: merged with its free neighbours, onto a
- * free list. Panics if a neighbour's header is damaged. The pool's
- * counters are the caller's to update. */
-static void
-release(struct heap_pool *pool, struct heap_block *b)
+ * free list; with after_is_free false, the block after it is known to be
+ * allocated, and is not looked at. Panics if a neighbour's header is
+ * damaged. The pool's counters are the caller's to update. Inline in
+ * heap_pool_free's path, where it saves a call; release() elsewhere. */
+static inline __attribute__((always_inline)) void
+release_inline(struct heap_pool *pool, struct heap_block *b, bool after_may_be_free)
 {
     struct heap_block *after = next_phys(b);
-    check_neighbour(after, b);
     size_t size = block_size(b);
-    if (is_free(after)) {
+    if (after_may_be_free) {
+        check_neighbour(after, b);
+    }
+    if (after_may_be_free && is_free(after)) {
         remove_free(pool, after);
         size += HEADER + block_size(after);
         after = next_phys(after);
@@ -396,12 +400,104 @@ release(struct heap_pool *pool, struct heap_block *b)
     insert_free(pool, b);
 }
 
+static void
+release(struct heap_pool *pool, struct heap_block *b)
+{
+    release_inline(pool, b, true);
+}
+
+/* Where block b's payload goes when it must start at a multiple of align:
+ * where it is when it does already, else the first multiple that leaves
+ * room for a free block before it. */
+static uintptr_t
+aligned_payload(struct heap_block *b, size_t align)
+{
+    uintptr_t p = (uintptr_t)payload(b);
+    if (p % align) {
+        p = (p + HEADER + MIN_PAYLOAD + align - 1) & ~(uintptr_t)(align - 1);
+    }
+    return p;
+}
+
+/* The allocated block that starts at block b's aligned payload
+ * (aligned_payload), b being allocated and ending where that block will;
+ * b itself when it starts there already, else b keeps the gap before it,
+ * still allocated. */
+static struct heap_block *
+aligned_split(struct heap_block *b, size_t align)
+{
+    uintptr_t p = aligned_payload(b, align);
+    if (p == (uintptr_t)payload(b)) {
+        return b;
+    }
+    struct heap_block *a = block_of((void *)p), *after = next_phys(b);
+    set_header(a, b, (uintptr_t)after - p, false);
+    after->prev_phys = a;
+    set_size(b, (uintptr_t)a - (uintptr_t)payload(b), false);
+    return a;
+}
+
+/* An allocated block of size bytes (a multiple of 16) whose payload starts
+ * at a multiple of align (a power of two, 32 to MAX_ALIGN), or NULL when
+ * none fits. The pool's counters are the caller's to update. */
+static struct heap_block *
+take_aligned(struct heap_pool *pool, size_t size, size_t align)
+{
+    struct heap_block *b = take_fitting(pool, size + align + HEADER + MIN_PAYLOAD);
+    if (!b) {
+        return NULL;
+    }
+    size_t gap = aligned_payload(b, align) - (uintptr_t)payload(b);
+    trim(pool, b, gap + size, false); /* it was free: no free neighbour */
+    struct heap_block *a = aligned_split(b, align);
+    if (a != b) {
+        release(pool, b); /* the gap */
+    }
+    return a;
+}
+
+/* The first step of making a span, cheaper than taking a block for it: the
+ * front of the largest free block, allocated, up to the end of a span at
+ * its aligned payload (aligned_payload: the gap before it is still in the
+ * block); the rest of that free block takes its place on its list, with
+ * no bitmap to change unless it belongs on another. NULL when that block
+ * is too small to leave a rest. */
+static struct heap_block *
+span_carve(struct heap_pool *pool)
+{
+    if (!pool->fl_bitmap) {
+        return NULL;
+    }
+    int fl = 31 - __builtin_clz(pool->fl_bitmap);
+    int sl = 31 - __builtin_clz(pool->sl_bitmap[fl]);
+    struct heap_block *b = pool->lists[fl][sl];
+    uintptr_t end = aligned_payload(b, HEAP_SPAN) + HEAP_SPAN - HEADER;
+    struct heap_block *after = next_phys(b), *rest = (struct heap_block *)end;
+    if (b->canary != canary_of(b) || !is_free(b) ||
+        (uintptr_t)after < end + HEADER + MIN_PAYLOAD) {
+        return NULL;
+    }
+    size_t rest_size = (uintptr_t)after - end - HEADER;
+    set_header(rest, b, rest_size, true);
+    after->prev_phys = rest;
+    set_size(b, end - (uintptr_t)payload(b), false);
+    int rest_fl, rest_sl;
+    mapping(rest_size, &rest_fl, &rest_sl);
+    if (rest_fl == fl && rest_sl == sl) {
+        take_place(pool, rest, fl, sl, b->next_free, NULL); /* b was the head */
+    } else {
+        pop_head(pool, fl, sl);
+        insert_free(pool, rest);
+    }
+    return b;
+}
+
 /* A span's canary: its address and the pool's epoch, so that no earlier
  * pool's span passes for one of this pool's. */
 static uintptr_t
 span_canary(const struct heap_pool *pool, const struct heap_span *s)
 {
-    return SPAN_CANARY ^ (uintptr_t)s ^ pool->epoch;
+    return (uintptr_t)s ^ pool->span_key;
 }
 
 static uintptr_t
@@ -417,17 +513,28 @@ span_has_room(const struct heap_span *s)
     return s->free || s->fresh + s->size <= (uintptr_t)s + HEAP_SPAN - HEADER;
 }
 
-/* The span that p lies in, or NULL if p is misaligned or lies in none. Only
- * the pool writes a span's canary, and it clears it when it gives the span
+/* True if p is 16-byte aligned and lies within the regions' bounds, where
+ * everything the pool hands out does. */
+static inline __attribute__((always_inline)) bool
+in_bounds(const struct heap_pool *pool, void *p)
+{
+    return (uintptr_t)p - pool->first < pool->span && (uintptr_t)p % HEAP_ALIGN == 0;
+}
+
+__attribute__((noreturn)) static void
+invalid_pointer(void *p)
+{
+    panic("heap: free of invalid pointer %p", p);
+}
+
+/* The span that p (in_bounds) lies in, or NULL if it lies in none. Only the
+ * pool writes a span's canary, and it clears it when it gives the span
  * back. */
 static inline __attribute__((always_inline)) struct heap_span *
 span_holding(const struct heap_pool *pool, void *p)
 {
     struct heap_span *s =
         (struct heap_span *)((uintptr_t)p & ~(uintptr_t)(HEAP_SPAN - 1));
-    if ((uintptr_t)p % HEAP_ALIGN || (uintptr_t)s - pool->first >= pool->span) {
-        return NULL;
-    }
     return s->canary == span_canary(pool, s) ? s : NULL;
 }
 
@@ -503,29 +610,65 @@ span_unlink(struct heap_span **head, struct heap_span *s)
     }
 }
 
-/* A new span for class c, the only one on c's partial list (which must be
- * empty), or NULL when no block fits one. */
+/* The allocated block b, of HEAP_SPAN - HEADER bytes with a HEAP_SPAN
+ * aligned payload, made a span of class c with no slot allocated, on no
+ * list. */
 static struct heap_span *
-span_new(struct heap_pool *pool, struct heap_small_class *c)
+span_make(struct heap_pool *pool, struct heap_small_class *c, struct heap_block *b)
 {
-    struct heap_block *b = take_aligned(pool, HEAP_SPAN - HEADER, HEAP_SPAN);
-    if (!b) {
-        return NULL;
-    }
     struct heap_span *s = payload(b);
     for (size_t i = 0; i < sizeof s->used / sizeof s->used[0]; i++) {
         s->used[i] = 0;
     }
     s->canary = span_canary(pool, s);
-    s->next = s->prev = NULL;
     s->free = NULL;
     s->fresh = (uintptr_t)s + SPAN_HEADER;
     s->size_class = c;
     s->size = (uint32_t)(c - pool->small + 1) * HEAP_ALIGN;
     s->live = 0;
-    s->listed = true;
-    span_push(&c->partial, s);
+    s->listed = false;
+    s->first = false;
     return s;
+}
+
+/* A new span for class c, made whole, or NULL when no block fits one. */
+static struct heap_span *
+span_new(struct heap_pool *pool, struct heap_small_class *c)
+{
+    struct heap_block *b = take_aligned(pool, HEAP_SPAN - HEADER, HEAP_SPAN);
+    return b ? span_make(pool, c, b) : NULL;
+}
+
+/* Put span s, with no slot allocated, on c's empty list. */
+static void
+span_keep(struct heap_small_class *c, struct heap_span *s)
+{
+    span_push(&c->empty, s);
+    c->empty_count++;
+}
+
+/* One of the four steps that make a span for class c's empty list, which
+ * is empty, so that no allocation has to make a span whole (the dearest
+ * thing the pool does): take a block for it (span_carve), split the gap
+ * before the span boundary off it (aligned_split), give the gap back,
+ * make the rest the span. Each costs at most about what a free does.
+ * Nothing happens when no block fits. */
+__attribute__((noinline)) static void
+span_prepare(struct heap_pool *pool, struct heap_small_class *c)
+{
+    struct heap_block *b = c->making;
+    if (c->gap) {
+        release_inline(pool, c->gap, false); /* b, after it, is allocated */
+        c->gap = NULL;
+    } else if (!b) {
+        c->making = span_carve(pool);
+    } else if ((uintptr_t)payload(b) % HEAP_SPAN) {
+        c->making = aligned_split(b, HEAP_SPAN);
+        c->gap = b;
+    } else {
+        c->making = NULL;
+        span_keep(c, span_make(pool, c, b));
+    }
 }
 
 /* Give span s, on no list and with no slot allocated, back to TLSF. */
@@ -549,24 +692,56 @@ unlist_if_full(struct heap_small_class *c)
     }
 }
 
+/* Every class's first span, kept for reuse and never given back, so that
+ * no class's first allocation has to make one whole; made while the pool
+ * is one free block, they lie at the start of its first region. */
+static void
+spans_first(struct heap_pool *pool)
+{
+    for (struct heap_small_class *c = pool->small; c < pool->small + HEAP_SMALL_CLASSES;
+         c++) {
+        struct heap_span *s = span_new(pool, c);
+        if (s) {
+            s->first = true;
+            span_keep(c, s);
+        }
+    }
+}
+
+/* A span with room for class c, for its empty partial list: the first
+ * span kept for reuse, else one that was halfway made, finished now, else
+ * a new one made whole; NULL when no block fits one. */
+__attribute__((noinline)) static struct heap_span *
+span_refill(struct heap_pool *pool, struct heap_small_class *c)
+{
+    while (!c->empty && (c->making || c->gap)) {
+        span_prepare(pool, c);
+    }
+    struct heap_span *s = c->empty;
+    if (s) {
+        span_unlink(&c->empty, s);
+        c->empty_count--;
+    } else if ((s = span_new(pool, c))) {
+        pool->spans_at_once++;
+    } else {
+        return NULL;
+    }
+    s->listed = true;
+    span_push(&c->partial, s);
+    return s;
+}
+
 /* A slot for size bytes (at most HEAP_SMALL_MAX) however it can be had:
  * from the first span on the class's partial list that has room, else
- * from an empty span kept for reuse, else from a new span; NULL when no
- * span fits. Panics if the free slot it takes has a damaged canary. */
+ * from a span span_refill gives; NULL when no span fits. Panics if the
+ * free slot it takes has a damaged canary. */
 static inline __attribute__((always_inline)) void *
 small_alloc(struct heap_pool *pool, size_t size)
 {
     struct heap_small_class *c = &pool->small[size ? (size - 1) / HEAP_ALIGN : 0];
     unlist_if_full(c);
     struct heap_span *s = c->partial;
-    if (!s && c->empty) {
-        s = c->empty;
-        span_unlink(&c->empty, s);
-        c->empty_count--;
-        s->listed = true;
-        span_push(&c->partial, s);
-    }
-    if (!s && !(s = span_new(pool, c))) {
+    if (!s && !(s = span_refill(pool, c))) {
         return NULL;
     }
     struct heap_slot *slot = s->free;
@@ -605,15 +780,25 @@ alloc_slow(struct heap_pool *pool, size_t size)
 void *
 heap_pool_alloc(struct heap_pool *pool, size_t size)
 {
-    /* The fast path: the first free slot of the class's first span. */
+    /* The fast path: a slot of the class's first span, the last one freed
+     * or else one never handed out. */
     if (size - 1 < HEAP_SMALL_MAX) {
         struct heap_small_class *c = &pool->small[(size - 1) / HEAP_ALIGN];
         struct heap_span *s = c->partial;
         struct heap_slot *slot = s ? s->free : NULL;
         if (slot && slot->canary == slot_canary(slot)) {
             s->free = slot->next;
-            return slot_taken(c, s, slot);
+        } else if (s && !slot && span_has_room(s)) {
+            slot = (struct heap_slot *)s->fresh;
+            s->fresh += s->size;
+        } else {
+            return alloc_slow(pool, size);
         }
+        void *p = slot_taken(c, s, slot);
+        if (!c->empty) {
+            span_prepare(pool, c);
+        }
+        return p;
     }
     return alloc_slow(pool, size);
 }
@@ -650,21 +835,19 @@ heap_pool_calloc(struct heap_pool *pool, size_t n, size_t size)
     return p;
 }
 
-/* The block behind a pointer the caller says is allocated, and in no span;
- * panics if the pool never gave it out or it was freed already. */
+/* The block behind a pointer (in_bounds) the caller says is allocated, and
+ * in no span; panics if the pool never gave it out or it was freed
+ * already. */
 static inline __attribute__((always_inline)) struct heap_block *
-live_block(const struct heap_pool *pool, void *p)
+live_block(void *p)
 {
-    uintptr_t a = (uintptr_t)p;
     struct heap_block *b = block_of(p);
-    /* Within the regions' bounds, aligned, with a header whose canary
-     * holds: only the pool writes those. Outside every region a pointer
-     * fails the first test; in a gap between regions (in the kernel: the
-     * loader's data and reserved RAM), the canary. A region's end sentinel
-     * has a valid header too, but size 0, which no allocation has. */
-    if (a - pool->first >= pool->span || a % HEAP_ALIGN || b->canary != canary_of(b) ||
-        block_size(b) == 0) {
-        panic("heap: free of invalid pointer %p", p);
+    /* A header whose canary holds: only the pool writes those. In a gap
+     * between regions (in the kernel: the loader's data and reserved RAM),
+     * a pointer fails that test. A region's end sentinel has a valid
+     * header too, but size 0, which no allocation has. */
+    if (b->canary != canary_of(b) || block_size(b) == 0) {
+        invalid_pointer(p);
     }
     if (is_free(b)) {
         panic("heap: double free of %p", p);
@@ -687,37 +870,39 @@ span_changed(struct heap_pool *pool, struct heap_span *s)
     if (s->live == 0) {
         s->listed = false;
         span_unlink(&c->partial, s);
-        if (c->empty_count < HEAP_EMPTY_SPANS) {
-            span_push(&c->empty, s);
-            c->empty_count++;
+        if (c->empty_count < HEAP_EMPTY_SPANS || s->first) {
+            span_keep(c, s);
         } else {
             span_release(pool, s);
         }
     }
 }
 
-/* heap_pool_free of p, in no span: NULL or a TLSF block. */
+/* heap_pool_free of p, not in_bounds: NULL is ignored, anything else is no
+ * pointer the pool gave out. */
+__attribute__((noinline)) static void
+free_outside(void *p)
+{
+    if (p) {
+        invalid_pointer(p);
+    }
+}
+
+/* heap_pool_free of p, in_bounds and in no span: a TLSF block. */
 __attribute__((noinline)) static void
 free_block(struct heap_pool *pool, void *p)
 {
-    if (!p) {
-        return;
-    }
-    struct heap_block *b = live_block(pool, p);
+    struct heap_block *b = live_block(p);
     pool->used -= HEADER + block_size(b);
     pool->live--;
-    release(pool, b);
+    release_inline(pool, b, true);
 }
 
-void
-heap_pool_free(struct heap_pool *pool, void *p)
+/* heap_pool_free of p, a pointer into span s: an allocated slot onto its
+ * span's free list. */
+__attribute__((noinline)) static void
+free_slot(struct heap_pool *pool, struct heap_span *s, void *p)
 {
-    /* The fast path: an allocated slot onto its span's free list. */
-    struct heap_span *s = span_holding(pool, p);
-    if (!s) {
-        free_block(pool, p);
-        return;
-    }
     uint32_t *word, bit = slot_bit(s, p, &word);
     if (!(*word & bit)) {
         slot_misuse(s, p);
@@ -730,6 +915,24 @@ heap_pool_free(struct heap_pool *pool, void *p)
     s->size_class->live--;
     if (--s->live == 0 || !s->listed) {
         span_changed(pool, s);
+    }
+}
+
+void
+heap_pool_free(struct heap_pool *pool, void *p)
+{
+    /* Only the bounds and a look at the word at p's span boundary: the
+     * rest is in functions of their own, so that this one saves no
+     * registers. */
+    if (!in_bounds(pool, p)) {
+        free_outside(p);
+        return;
+    }
+    struct heap_span *s = span_holding(pool, p);
+    if (s) {
+        free_slot(pool, s, p);
+    } else {
+        free_block(pool, p);
     }
 }
 
@@ -752,17 +955,7 @@ grow_in_place(struct heap_pool *pool, struct heap_block *b, struct heap_block *a
         set_size(b, want, false);
         struct heap_block *rest = next_phys(b);
         set_header(rest, b, room - want - HEADER, true);
-        rest->list = (uintptr_t)(fl * HEAP_SL_COUNT + sl);
-        rest->next_free = next_free;
-        rest->prev_free = prev_free;
-        if (prev_free) {
-            prev_free->next_free = rest;
-        } else {
-            pool->lists[fl][sl] = rest;
-        }
-        if (next_free) {
-            next_free->prev_free = rest;
-        }
+        take_place(pool, rest, fl, sl, next_free, prev_free);
         next->prev_phys = rest;
         pool->used += want - have;
         return;
@@ -806,6 +999,9 @@ heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
         heap_pool_free(pool, p);
         return NULL;
     }
+    if (!in_bounds(pool, p)) {
+        invalid_pointer(p);
+    }
     struct heap_span *s = span_holding(pool, p);
     if (s) {
         uint32_t *word, bit = slot_bit(s, p, &word);
@@ -822,7 +1018,7 @@ heap_pool_realloc(struct heap_pool *pool, void *p, size_t size)
         }
         return q;
     }
-    struct heap_block *b = live_block(pool, p);
+    struct heap_block *b = live_block(p);
     size_t want = payload_size(size);
     if (!want) {
         return NULL;
@@ -851,12 +1047,26 @@ heap_pool_trim(struct heap_pool *pool)
 {
     for (struct heap_small_class *c = pool->small; c < pool->small + HEAP_SMALL_CLASSES;
          c++) {
-        while (c->empty) {
-            struct heap_span *s = c->empty;
-            span_unlink(&c->empty, s);
-            span_release(pool, s);
+        if (c->gap) {
+            release(pool, c->gap);
+            c->gap = NULL;
         }
+        if (c->making) {
+            release(pool, c->making);
+            c->making = NULL;
+        }
+        struct heap_span *s = c->empty;
+        c->empty = NULL;
         c->empty_count = 0;
+        while (s) {
+            struct heap_span *next = s->next;
+            if (s->first) {
+                span_keep(c, s);
+            } else {
+                span_release(pool, s);
+            }
+            s = next;
+        }
     }
 }
 

@@ -14,15 +14,25 @@
  * costs its rounded size and no more. The span's header, found by rounding
  * a pointer down, has a bit per 16 bytes, set where an allocated slot
  * starts. The fast paths are a few loads and stores: an allocation takes
- * the first free slot of the first span on its class's partial list, a
- * free puts the slot at the front of its span's free list. A span whose
- * last slot is freed goes onto its class's empty list for reuse, up to
- * HEAP_EMPTY_SPANS of them, or back to TLSF (heap_pool_trim gives back the
- * kept ones too). When no span can be had, a small request gets a TLSF
- * block. The dearest operation is the allocation that makes a new span: an
- * aligned TLSF allocation and the span's header. In the figures
- * (heap_pool_stats), a slot counts its size, and the spans' free slots and
- * headers count as free.
+ * a slot of the first span on its class's partial list (the last one
+ * freed, else one never handed out), a free puts the slot at the front of
+ * its span's free list. A span whose last slot is freed goes onto its
+ * class's empty list for reuse, up to HEAP_EMPTY_SPANS of them, or back
+ * to TLSF (heap_pool_trim gives back the kept ones too). When no span can
+ * be had, a small request gets a TLSF block.
+ *
+ * Making a span (an aligned TLSF allocation and the span's header) costs
+ * more than any other operation, so no allocation does it whole: a class
+ * that keeps no empty span makes one in four steps, one on each of its
+ * next allocations on the fast path, done long before the span it took
+ * last (a whole span's slots) is full. A first region of at least
+ * HEAP_FIRST_SPANS_MIN bytes starts with a span of each class, never given
+ * back, for each class's first allocation. An allocation makes a span
+ * whole only where none could be made before (a pool short of memory, a
+ * class's first allocation in a smaller pool, or after heap_pool_trim);
+ * spans_at_once counts those. In the figures (heap_pool_stats), a slot
+ * counts its size, and the spans' free slots and headers, and a span on
+ * its way, count as free.
  *
  * Misuse ends in panic() with one of these messages:
  *   "heap: double free of %p"
@@ -52,6 +62,8 @@
 #define HEAP_SMALL_CLASSES (HEAP_SMALL_MAX / HEAP_ALIGN)
 #define HEAP_SPAN          2048 /* a span's bytes (its block's header included) and alignment */
 #define HEAP_EMPTY_SPANS   4 /* empty spans a class keeps for reuse, at most */
+#define HEAP_FIRST_SPANS_MIN                                                             \
+    (64 * HEAP_SPAN) /* a first region this big starts with a span of each class */
 
 struct heap_stats {
     size_t total;            /* bytes managed: every block with its header */
@@ -70,8 +82,11 @@ struct heap_small_class {
                                   the last to get one first; only the first is
                                   ever full */
     struct heap_span *empty;   /* spans with no slot allocated, kept for reuse */
-    size_t empty_count;        /* at most HEAP_EMPTY_SPANS */
+    size_t empty_count;        /* at most HEAP_EMPTY_SPANS, besides a first span */
     size_t live;               /* slots allocated */
+    struct heap_block *making; /* a block on its way to a span, or NULL */
+    struct heap_block *gap;    /* the block before its span boundary, split
+                                  off it and not yet given back, or NULL */
 };
 
 struct heap_pool {
@@ -79,9 +94,11 @@ struct heap_pool {
     uint32_t sl_bitmap[HEAP_FL_COUNT]; /* bit s: list [f][s] is not empty */
     struct heap_block *lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
     uintptr_t first, span; /* every payload lies in [first, first + span) */
-    uintptr_t epoch;       /* in span canaries: unlike any earlier pool's here */
+    uintptr_t span_key;    /* in span canaries: its epoch, unlike any earlier
+                              pool's here, mixed with a constant */
     size_t total, used, live;
     struct heap_small_class small[HEAP_SMALL_CLASSES]; /* slots of 16, 32, 48, 64 */
+    size_t spans_at_once; /* spans an allocation had to make whole (see above) */
 };
 
 /* An empty pool. */
@@ -141,8 +158,9 @@ void *heap_pool_realloc(struct heap_pool *pool, void *p, size_t size);
 void heap_pool_free(struct heap_pool *pool, void *p);
 
 /* Give every span kept for reuse (none of its slots allocated) back to
- * TLSF, so that they can merge with their neighbours: after everything is
- * freed, the pool is one free block per region again. */
+ * TLSF, and any span halfway made, so that they can merge with their
+ * neighbours, but the first spans: after everything is freed, the pool is
+ * as heap_pool_add left it, one free block per region after those. */
 void heap_pool_trim(struct heap_pool *pool);
 
 /* The pool's figures. largest_free is exact: the largest size that

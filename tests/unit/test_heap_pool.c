@@ -52,7 +52,10 @@ test_initial_figures(void **state)
     /* The first payload starts on a span boundary: up to HEAP_SPAN less. */
     assert_true(initial.total > ARENA - HEAP_SPAN - 128 && initial.total <= ARENA);
     assert_int_equal(initial.free, initial.total);
-    assert_true(initial.largest_free > ARENA - HEAP_SPAN - 128);
+    /* Less each class's first span, which counts as free. */
+    size_t first_spans = HEAP_SMALL_CLASSES * HEAP_SPAN;
+    assert_true(initial.largest_free > ARENA - HEAP_SPAN - first_spans - 128);
+    assert_true(initial.largest_free <= ARENA - first_spans);
     assert_int_equal(initial.live_allocations, 0);
 }
 
@@ -188,7 +191,7 @@ test_several_regions(void **state)
     (void)state;
     assert_true(heap_pool_add(&pool, arena2 + 3, sizeof arena2 - 3));
     assert_false(heap_pool_add(&pool, arena2, 40)); /* too small */
-    void *big = heap_pool_alloc(&pool, ARENA - 4096);
+    void *big = heap_pool_alloc(&pool, ARENA - 4096 - HEAP_SMALL_CLASSES * HEAP_SPAN);
     void *other = heap_pool_alloc(&pool, 32 * 1024); /* only fits the second */
     assert_non_null(big);
     assert_non_null(other);
@@ -203,9 +206,9 @@ test_several_regions(void **state)
     assert_true(s.total > initial.total + 60 * 1024);
 }
 
-/* A fresh pool with nothing free but 512-byte blocks and one 528-byte
+/* A fresh pool with no free block but 512-byte blocks and one 528-byte
  * block, all in the same size class, the 528 one at place depth of the
- * class's list. */
+ * class's list (and slots). */
 static void
 free_fit_at(int depth)
 {
@@ -220,8 +223,8 @@ free_fit_at(int depth)
     heap_pool_stats(&pool, &s);
     assert_non_null(heap_pool_alloc(&pool, s.largest_free)); /* the rest */
     heap_pool_stats(&pool, &s);
-    assert_int_equal(s.largest_free, 0);
-    for (int i = 0; i < depth; i++) { /* each goes to the list's head */
+    assert_int_equal(s.largest_free, HEAP_SMALL_MAX); /* the first spans' slots */
+    for (int i = 0; i < depth; i++) {                 /* each goes to the list's head */
         heap_pool_free(&pool, blocks[i]);
     }
 }
@@ -610,6 +613,71 @@ test_span_lookup_inside_region(void **state)
     }
 }
 
+/* No allocation makes a span whole (spans_at_once stays 0): every class
+ * starts with a span, and a class that takes its last empty span makes the
+ * next in steps on its following allocations, before it is needed. Slots
+ * of every class through many spans, with TLSF blocks between them, freed
+ * in a scattered order and taken again. */
+static void
+test_spans_made_ahead(void **state)
+{
+    (void)state;
+    enum {
+        N = 4000 /* over 30 spans of each class */
+    };
+    static unsigned char *ps[N];
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N; i++) {
+            size_t size = i % 10 ? 1 + (size_t)(i * 7 + round) % HEAP_SMALL_MAX : 100;
+            ps[i] = heap_pool_alloc(&pool, size);
+            assert_non_null(ps[i]);
+        }
+        for (int i = 0; i < N; i++) {
+            heap_pool_free(&pool, ps[(i * 997) % N]); /* 997: each index once */
+        }
+    }
+    assert_int_equal(pool.spans_at_once, 0);
+    assert_pristine();
+}
+
+/* A span halfway made is free memory that heap_pool_trim gives back. */
+static void
+test_span_halfway_made(void **state)
+{
+    (void)state;
+    void *a = heap_pool_alloc(&pool, 16); /* the first span, the last empty one */
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    size_t before = s.largest_free;
+    void *b = heap_pool_alloc(&pool, 16); /* step 1: a block for the next */
+    heap_pool_stats(&pool, &s);
+    assert_true(s.largest_free < before);
+    assert_int_equal(s.used, 32);
+    assert_int_equal(s.free, s.total - 32);
+    heap_pool_free(&pool, a);
+    heap_pool_free(&pool, b);
+    assert_pristine();
+    assert_int_equal(pool.spans_at_once, 0);
+}
+
+/* In a first region below HEAP_FIRST_SPANS_MIN, a class's first slot makes
+ * its span whole, and spans_at_once counts it. */
+static void
+test_small_pool_first_spans(void **state)
+{
+    (void)state;
+    heap_pool_init(&pool);
+    assert_true(heap_pool_add(&pool, arena2, sizeof arena2));
+    assert_true(sizeof arena2 < HEAP_FIRST_SPANS_MIN);
+    void *a = heap_pool_alloc(&pool, 16);
+    assert_non_null(a);
+    assert_int_equal(pool.spans_at_once, 1);
+    void *b = heap_pool_alloc(&pool, 16); /* from that span */
+    assert_int_equal(pool.spans_at_once, 1);
+    heap_pool_free(&pool, a);
+    heap_pool_free(&pool, b);
+}
+
 int
 main(void)
 {
@@ -638,6 +706,9 @@ main(void)
         cmocka_unit_test(test_small_without_span),
         cmocka_unit_test(test_stale_spans_ignored),
         cmocka_unit_test(test_span_lookup_inside_region),
+        cmocka_unit_test_setup(test_spans_made_ahead, setup),
+        cmocka_unit_test_setup(test_span_halfway_made, setup),
+        cmocka_unit_test(test_small_pool_first_spans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
