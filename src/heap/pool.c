@@ -35,9 +35,11 @@ struct heap_span {
     struct heap_slot *free;        /* freed slots, the last freed first */
     uintptr_t fresh;               /* slots from here on were never handed out */
     struct heap_small_class *size_class;
-    uint32_t size, live; /* slot bytes; slots allocated */
-    uint32_t listed;     /* on its class's partial list: not known to be full */
-    uint32_t first;      /* its class's first span: never given back to TLSF */
+    struct heap_pool *pool; /* the pool it belongs to */
+    uint32_t size, live;    /* slot bytes; slots allocated */
+    uint32_t step_from;     /* its last SPAN_STEPS slots: from this many allocated */
+    uint32_t listed;        /* on its class's partial list: not known to be full */
+    uint32_t first;         /* its class's first span: never given back to TLSF */
     uint32_t used[HEAP_SPAN / HEAP_ALIGN / 32]; /* bit g: an allocated slot starts
                                                    at the span + 16 * g */
 };
@@ -53,6 +55,7 @@ struct heap_slot {
     ((sizeof(struct heap_span) + HEAP_ALIGN - 1) & ~(size_t)(HEAP_ALIGN - 1))
 #define SPAN_CANARY ((uintptr_t)0x5B1AB5EDu)
 #define SLOT_CANARY ((uintptr_t)0x510E7C0Du)
+#define SPAN_STEPS  4 /* the steps that make a span (span_prepare) */
 
 static size_t
 block_size(const struct heap_block *b)
@@ -212,6 +215,25 @@ take_place(struct heap_pool *pool, struct heap_block *rest, int fl, int sl,
     }
 }
 
+/* The first list that is not empty in a class above [*fl][*sl], into *fl
+ * and *sl; false, leaving them, when there is none. */
+static inline __attribute__((always_inline)) bool
+list_above(const struct heap_pool *pool, int *fl, int *sl)
+{
+    uint32_t sl_map =
+        *sl + 1 < HEAP_SL_COUNT ? pool->sl_bitmap[*fl] & (~0u << (*sl + 1)) : 0;
+    if (!sl_map) {
+        uint32_t fl_map = pool->fl_bitmap & (~0u << *fl << 1);
+        if (!fl_map) {
+            return false;
+        }
+        *fl = __builtin_ctz(fl_map);
+        sl_map = pool->sl_bitmap[*fl];
+    }
+    *sl = __builtin_ctz(sl_map);
+    return true;
+}
+
 /* A free block of at least size (a multiple of 16), taken off its list, or
  * NULL. The O(1) search starts at the class above size's own (unless size
  * is a class bound), so that any list it finds holds only blocks that fit.
@@ -231,14 +253,7 @@ take_fitting(struct heap_pool *pool, size_t size)
     struct heap_block *b = pool->lists[fl][sl];
     if (!b || block_size(b) < size) {
         /* Every block in a class above size's own fits: search from there. */
-        uint32_t sl_map =
-            sl + 1 < HEAP_SL_COUNT ? pool->sl_bitmap[fl] & (~0u << (sl + 1)) : 0;
-        if (!sl_map) {
-            uint32_t fl_map = pool->fl_bitmap & (~0u << fl << 1);
-            fl = fl_map ? __builtin_ctz(fl_map) : fl;
-            sl_map = fl_map ? pool->sl_bitmap[fl] : 0;
-        }
-        if (!sl_map) {
+        if (!list_above(pool, &fl, &sl)) {
             /* Nothing above: size's own list may still hold a big enough block. */
             b = pool->lists[fl][sl];
             for (int n = 1; b && block_size(b) < size; n++) {
@@ -252,7 +267,6 @@ take_fitting(struct heap_pool *pool, size_t size)
                 return b;
             }
         } else {
-            sl = __builtin_ctz(sl_map);
             b = pool->lists[fl][sl];
         }
     }
@@ -457,19 +471,19 @@ take_aligned(struct heap_pool *pool, size_t size, size_t align)
 }
 
 /* The first step of making a span, cheaper than taking a block for it: the
- * front of the largest free block, allocated, up to the end of a span at
- * its aligned payload (aligned_payload: the gap before it is still in the
- * block); the rest of that free block takes its place on its list, with
- * no bitmap to change unless it belongs on another. NULL when that block
- * is too small to leave a rest. */
+ * front of a free block that fits (as take_fitting finds one, but only in
+ * a class above), allocated, up to the end of a span at its aligned
+ * payload (aligned_payload: the gap before it is still in the block); the
+ * rest of that free block takes its place on its list, with no bitmap to
+ * change unless it belongs on another. NULL when no block fits. */
 static struct heap_block *
 span_carve(struct heap_pool *pool)
 {
-    if (!pool->fl_bitmap) {
+    int fl, sl;
+    mapping(2 * HEAP_SPAN + HEADER + 2 * MIN_PAYLOAD, &fl, &sl);
+    if (!list_above(pool, &fl, &sl)) {
         return NULL;
     }
-    int fl = 31 - __builtin_clz(pool->fl_bitmap);
-    int sl = 31 - __builtin_clz(pool->sl_bitmap[fl]);
     struct heap_block *b = pool->lists[fl][sl];
     uintptr_t end = aligned_payload(b, HEAP_SPAN) + HEAP_SPAN - HEADER;
     struct heap_block *after = next_phys(b), *rest = (struct heap_block *)end;
@@ -527,15 +541,23 @@ invalid_pointer(void *p)
     panic("heap: free of invalid pointer %p", p);
 }
 
+/* The span that p lies in, if it lies in one. */
+static inline __attribute__((always_inline)) struct heap_span *
+span_at(void *p)
+{
+    return (struct heap_span *)((uintptr_t)p & ~(uintptr_t)(HEAP_SPAN - 1));
+}
+
 /* The span that p (in_bounds) lies in, or NULL if it lies in none. Only the
  * pool writes a span's canary, and it clears it when it gives the span
  * back. */
 static inline __attribute__((always_inline)) struct heap_span *
 span_holding(const struct heap_pool *pool, void *p)
 {
-    struct heap_span *s =
-        (struct heap_span *)((uintptr_t)p & ~(uintptr_t)(HEAP_SPAN - 1));
-    return s->canary == span_canary(pool, s) ? s : NULL;
+    struct heap_span *s = span_at(p);
+    /* s->canary == span_canary(pool, s), in the form that needs the fewest
+     * registers. */
+    return (s->canary ^ (uintptr_t)s) == pool->span_key ? s : NULL;
 }
 
 /* The bit of s->used that marks the slot at p allocated; *word is set to
@@ -624,8 +646,10 @@ span_make(struct heap_pool *pool, struct heap_small_class *c, struct heap_block 
     s->free = NULL;
     s->fresh = (uintptr_t)s + SPAN_HEADER;
     s->size_class = c;
+    s->pool = pool;
     s->size = (uint32_t)(c - pool->small + 1) * HEAP_ALIGN;
     s->live = 0;
+    s->step_from = (uint32_t)((HEAP_SPAN - HEADER - SPAN_HEADER) / s->size) - SPAN_STEPS;
     s->listed = false;
     s->first = false;
     return s;
@@ -656,17 +680,18 @@ span_keep(struct heap_small_class *c, struct heap_span *s)
 __attribute__((noinline)) static void
 span_prepare(struct heap_pool *pool, struct heap_small_class *c)
 {
-    struct heap_block *b = c->making;
-    if (c->gap) {
-        release_inline(pool, c->gap, false); /* b, after it, is allocated */
-        c->gap = NULL;
+    struct heap_span_making *m = &pool->making[c - pool->small];
+    struct heap_block *b = m->block;
+    if (m->gap) {
+        release_inline(pool, m->gap, false); /* b, after it, is allocated */
+        m->gap = NULL;
     } else if (!b) {
-        c->making = span_carve(pool);
+        m->block = span_carve(pool);
     } else if ((uintptr_t)payload(b) % HEAP_SPAN) {
-        c->making = aligned_split(b, HEAP_SPAN);
-        c->gap = b;
+        m->block = aligned_split(b, HEAP_SPAN);
+        m->gap = b;
     } else {
-        c->making = NULL;
+        m->block = NULL;
         span_keep(c, span_make(pool, c, b));
     }
 }
@@ -708,14 +733,33 @@ spans_first(struct heap_pool *pool)
     }
 }
 
+/* After the fast path handed out p, one of the last SPAN_STEPS slots of
+ * span s, its class's first: when the class keeps no empty span and no other
+ * span has room, or a span is on its way already, a step towards the
+ * next. Returns p. */
+__attribute__((noinline)) static void *
+span_step(struct heap_pool *pool, struct heap_span *s, void *p)
+{
+    struct heap_small_class *c = s->size_class;
+    const struct heap_span_making *m = &pool->making[c - pool->small];
+    if (!c->empty && (!c->partial->next || m->block || m->gap)) {
+        span_prepare(pool, c);
+    }
+    return p;
+}
+
 /* A span with room for class c, for its empty partial list: the first
  * span kept for reuse, else one that was halfway made, finished now, else
  * a new one made whole; NULL when no block fits one. */
 __attribute__((noinline)) static struct heap_span *
 span_refill(struct heap_pool *pool, struct heap_small_class *c)
 {
-    while (!c->empty && (c->making || c->gap)) {
-        span_prepare(pool, c);
+    const struct heap_span_making *m = &pool->making[c - pool->small];
+    if (!c->empty && (m->block || m->gap)) {
+        pool->spans_at_once++; /* the rest of its steps, now */
+        while (m->block || m->gap) {
+            span_prepare(pool, c);
+        }
     }
     struct heap_span *s = c->empty;
     if (s) {
@@ -777,28 +821,39 @@ alloc_slow(struct heap_pool *pool, size_t size)
     return payload(b);
 }
 
+/* heap_pool_alloc of size bytes (1 to HEAP_SMALL_MAX), whose class's first
+ * span has no freed slot: one never handed out, else as alloc_slow finds
+ * one. A function of its own so that the fast path needs few registers. */
+__attribute__((noinline)) static void *
+alloc_fresh(struct heap_pool *pool, size_t size)
+{
+    struct heap_small_class *c = &pool->small[(size - 1) / HEAP_ALIGN];
+    struct heap_span *s = c->partial;
+    if (!span_has_room(s)) {
+        return alloc_slow(pool, size);
+    }
+    struct heap_slot *slot = (struct heap_slot *)s->fresh;
+    s->fresh += s->size;
+    void *p = slot_taken(c, s, slot);
+    return s->live <= s->step_from ? p : span_step(pool, s, p);
+}
+
 void *
 heap_pool_alloc(struct heap_pool *pool, size_t size)
 {
-    /* The fast path: a slot of the class's first span, the last one freed
-     * or else one never handed out. */
+    /* The fast path: the last slot freed in the class's first span. */
     if (size - 1 < HEAP_SMALL_MAX) {
         struct heap_small_class *c = &pool->small[(size - 1) / HEAP_ALIGN];
         struct heap_span *s = c->partial;
         struct heap_slot *slot = s ? s->free : NULL;
         if (slot && slot->canary == slot_canary(slot)) {
             s->free = slot->next;
-        } else if (s && !slot && span_has_room(s)) {
-            slot = (struct heap_slot *)s->fresh;
-            s->fresh += s->size;
-        } else {
-            return alloc_slow(pool, size);
+            void *p = slot_taken(c, s, slot);
+            return s->live <= s->step_from ? p : span_step(pool, s, p);
         }
-        void *p = slot_taken(c, s, slot);
-        if (!c->empty) {
-            span_prepare(pool, c);
+        if (s && !slot) {
+            return alloc_fresh(pool, size);
         }
-        return p;
     }
     return alloc_slow(pool, size);
 }
@@ -859,13 +914,18 @@ live_block(void *p)
  * its last allocated slot: back onto the partial list; when empty, onto
  * the empty list, or back to TLSF when that holds HEAP_EMPTY_SPANS. */
 __attribute__((noinline)) static void
-span_changed(struct heap_pool *pool, struct heap_span *s)
+span_changed(struct heap_span *s)
 {
+    struct heap_pool *pool = s->pool;
     struct heap_small_class *c = s->size_class;
     if (!s->listed) {
         unlist_if_full(c);
         s->listed = true;
         span_push(&c->partial, s);
+        const struct heap_span_making *m = &pool->making[c - pool->small];
+        if (!c->empty && (m->block || m->gap)) {
+            span_prepare(pool, c); /* slots come from s now, which may be far from full */
+        }
     }
     if (s->live == 0) {
         s->listed = false;
@@ -890,7 +950,7 @@ free_outside(void *p)
 
 /* heap_pool_free of p, in_bounds and in no span: a TLSF block. */
 __attribute__((noinline)) static void
-free_block(struct heap_pool *pool, void *p)
+free_block(void *p, struct heap_pool *pool)
 {
     struct heap_block *b = live_block(p);
     pool->used -= HEADER + block_size(b);
@@ -898,11 +958,12 @@ free_block(struct heap_pool *pool, void *p)
     release_inline(pool, b, true);
 }
 
-/* heap_pool_free of p, a pointer into span s: an allocated slot onto its
+/* heap_pool_free of p, a pointer into a span: an allocated slot onto its
  * span's free list. */
 __attribute__((noinline)) static void
-free_slot(struct heap_pool *pool, struct heap_span *s, void *p)
+free_slot(void *p)
 {
+    struct heap_span *s = span_at(p);
     uint32_t *word, bit = slot_bit(s, p, &word);
     if (!(*word & bit)) {
         slot_misuse(s, p);
@@ -914,7 +975,7 @@ free_slot(struct heap_pool *pool, struct heap_span *s, void *p)
     s->free = slot;
     s->size_class->live--;
     if (--s->live == 0 || !s->listed) {
-        span_changed(pool, s);
+        span_changed(s);
     }
 }
 
@@ -928,11 +989,10 @@ heap_pool_free(struct heap_pool *pool, void *p)
         free_outside(p);
         return;
     }
-    struct heap_span *s = span_holding(pool, p);
-    if (s) {
-        free_slot(pool, s, p);
+    if (span_holding(pool, p)) {
+        free_slot(p);
     } else {
-        free_block(pool, p);
+        free_block(p, pool); /* in the order the registers have them */
     }
 }
 
@@ -1047,13 +1107,14 @@ heap_pool_trim(struct heap_pool *pool)
 {
     for (struct heap_small_class *c = pool->small; c < pool->small + HEAP_SMALL_CLASSES;
          c++) {
-        if (c->gap) {
-            release(pool, c->gap);
-            c->gap = NULL;
+        struct heap_span_making *m = &pool->making[c - pool->small];
+        if (m->gap) {
+            release(pool, m->gap);
+            m->gap = NULL;
         }
-        if (c->making) {
-            release(pool, c->making);
-            c->making = NULL;
+        if (m->block) {
+            release(pool, m->block);
+            m->block = NULL;
         }
         struct heap_span *s = c->empty;
         c->empty = NULL;

@@ -22,17 +22,19 @@
  * be had, a small request gets a TLSF block.
  *
  * Making a span (an aligned TLSF allocation and the span's header) costs
- * more than any other operation, so no allocation does it whole: a class
- * that keeps no empty span makes one in four steps, one on each of its
- * next allocations on the fast path, done long before the span it took
- * last (a whole span's slots) is full. A first region of at least
- * HEAP_FIRST_SPANS_MIN bytes starts with a span of each class, never given
- * back, for each class's first allocation. An allocation makes a span
- * whole only where none could be made before (a pool short of memory, a
- * class's first allocation in a smaller pool, or after heap_pool_trim);
- * spans_at_once counts those. In the figures (heap_pool_stats), a slot
- * counts its size, and the spans' free slots and headers, and a span on
- * its way, count as free.
+ * more than any other operation, so no allocation does it whole. A class
+ * that keeps no empty span, and has no span with room but its first,
+ * makes its next span in four steps (span_prepare in pool.c), one on each
+ * of the first span's last four allocations, so it is ready when that one
+ * is full. A first region of at least HEAP_FIRST_SPANS_MIN bytes starts
+ * with a span of each class, never given back, for each class's first
+ * allocation. An allocation makes a span whole, or finishes one, only
+ * where the steps could not run (a pool short of memory, a class's first
+ * allocation in a smaller pool, after heap_pool_trim, or when frees made
+ * another span the first before the steps were done); spans_at_once
+ * counts those. In the figures (heap_pool_stats), a slot counts its size,
+ * and the spans' free slots and headers, and a span on its way, count as
+ * free.
  *
  * Misuse ends in panic() with one of these messages:
  *   "heap: double free of %p"
@@ -84,9 +86,15 @@ struct heap_small_class {
     struct heap_span *empty;   /* spans with no slot allocated, kept for reuse */
     size_t empty_count;        /* at most HEAP_EMPTY_SPANS, besides a first span */
     size_t live;               /* slots allocated */
-    struct heap_block *making; /* a block on its way to a span, or NULL */
-    struct heap_block *gap;    /* the block before its span boundary, split
-                                  off it and not yet given back, or NULL */
+};
+
+/* A class's next span on its way (see span_prepare in pool.c), kept apart
+ * from struct heap_small_class so that that stays a power of two in size,
+ * which the fast path indexes. */
+struct heap_span_making {
+    struct heap_block *block; /* the block on its way to a span, or NULL */
+    struct heap_block *gap;   /* the block before its span boundary, split off
+                                 it and not yet given back, or NULL */
 };
 
 struct heap_pool {
@@ -98,6 +106,7 @@ struct heap_pool {
                               pool's here, mixed with a constant */
     size_t total, used, live;
     struct heap_small_class small[HEAP_SMALL_CLASSES]; /* slots of 16, 32, 48, 64 */
+    struct heap_span_making making[HEAP_SMALL_CLASSES];
     size_t spans_at_once; /* spans an allocation had to make whole (see above) */
 };
 
