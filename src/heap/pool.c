@@ -378,8 +378,8 @@ heap_pool_add(struct heap_pool *pool, void *mem, size_t bytes)
 }
 
 /* Give the allocated block b back: merged with its free neighbours, onto a
- * free list; with after_is_free false, the block after it is known to be
- * allocated, and is not looked at. Panics if a neighbour's header is
+ * free list; with after_may_be_free false, the block after it is known to
+ * be allocated, and is not looked at. Panics if a neighbour's header is
  * damaged. The pool's counters are the caller's to update. Inline in
  * heap_pool_free's path, where it saves a call; release() elsewhere. */
 static inline __attribute__((always_inline)) void
@@ -671,6 +671,20 @@ span_keep(struct heap_small_class *c, struct heap_span *s)
     c->empty_count++;
 }
 
+/* Class c's span on its way. */
+static inline __attribute__((always_inline)) struct heap_span_making *
+making_of(struct heap_pool *pool, const struct heap_small_class *c)
+{
+    return &pool->making[c - pool->small];
+}
+
+/* True if a span is on its way: some of its steps are done, not all. */
+static inline __attribute__((always_inline)) bool
+on_its_way(const struct heap_span_making *m)
+{
+    return m->block || m->gap;
+}
+
 /* One of the four steps that make a span for class c's empty list, which
  * is empty, so that no allocation has to make a span whole (the dearest
  * thing the pool does): take a block for it (span_carve), split the gap
@@ -680,7 +694,7 @@ span_keep(struct heap_small_class *c, struct heap_span *s)
 __attribute__((noinline)) static void
 span_prepare(struct heap_pool *pool, struct heap_small_class *c)
 {
-    struct heap_span_making *m = &pool->making[c - pool->small];
+    struct heap_span_making *m = making_of(pool, c);
     struct heap_block *b = m->block;
     if (m->gap) {
         release_inline(pool, m->gap, false); /* b, after it, is allocated */
@@ -741,8 +755,7 @@ __attribute__((noinline)) static void *
 span_step(struct heap_pool *pool, struct heap_span *s, void *p)
 {
     struct heap_small_class *c = s->size_class;
-    const struct heap_span_making *m = &pool->making[c - pool->small];
-    if (!c->empty && (!c->partial->next || m->block || m->gap)) {
+    if (!c->empty && (!c->partial->next || on_its_way(making_of(pool, c)))) {
         span_prepare(pool, c);
     }
     return p;
@@ -754,10 +767,10 @@ span_step(struct heap_pool *pool, struct heap_span *s, void *p)
 __attribute__((noinline)) static struct heap_span *
 span_refill(struct heap_pool *pool, struct heap_small_class *c)
 {
-    const struct heap_span_making *m = &pool->making[c - pool->small];
-    if (!c->empty && (m->block || m->gap)) {
+    const struct heap_span_making *m = making_of(pool, c);
+    if (!c->empty && on_its_way(m)) {
         pool->spans_at_once++; /* the rest of its steps, now */
-        while (m->block || m->gap) {
+        while (on_its_way(m)) {
             span_prepare(pool, c);
         }
     }
@@ -821,6 +834,17 @@ alloc_slow(struct heap_pool *pool, size_t size)
     return payload(b);
 }
 
+/* A slot of span s, the first of class c, handed out on a fast path:
+ * marked and counted, and a step towards the next span from the span's
+ * last SPAN_STEPS slots (span_step). */
+static inline __attribute__((always_inline)) void *
+slot_handed_out(struct heap_pool *pool, struct heap_small_class *c, struct heap_span *s,
+                struct heap_slot *slot)
+{
+    void *p = slot_taken(c, s, slot);
+    return s->live <= s->step_from ? p : span_step(pool, s, p);
+}
+
 /* heap_pool_alloc of size bytes (1 to HEAP_SMALL_MAX), whose class's first
  * span has no freed slot: one never handed out, else as alloc_slow finds
  * one. A function of its own so that the fast path needs few registers. */
@@ -834,8 +858,7 @@ alloc_fresh(struct heap_pool *pool, size_t size)
     }
     struct heap_slot *slot = (struct heap_slot *)s->fresh;
     s->fresh += s->size;
-    void *p = slot_taken(c, s, slot);
-    return s->live <= s->step_from ? p : span_step(pool, s, p);
+    return slot_handed_out(pool, c, s, slot);
 }
 
 void *
@@ -848,8 +871,7 @@ heap_pool_alloc(struct heap_pool *pool, size_t size)
         struct heap_slot *slot = s ? s->free : NULL;
         if (slot && slot->canary == slot_canary(slot)) {
             s->free = slot->next;
-            void *p = slot_taken(c, s, slot);
-            return s->live <= s->step_from ? p : span_step(pool, s, p);
+            return slot_handed_out(pool, c, s, slot);
         }
         if (s && !slot) {
             return alloc_fresh(pool, size);
@@ -922,8 +944,7 @@ span_changed(struct heap_span *s)
         unlist_if_full(c);
         s->listed = true;
         span_push(&c->partial, s);
-        const struct heap_span_making *m = &pool->making[c - pool->small];
-        if (!c->empty && (m->block || m->gap)) {
+        if (!c->empty && on_its_way(making_of(pool, c))) {
             span_prepare(pool, c); /* slots come from s now, which may be far from full */
         }
     }
@@ -1107,7 +1128,7 @@ heap_pool_trim(struct heap_pool *pool)
 {
     for (struct heap_small_class *c = pool->small; c < pool->small + HEAP_SMALL_CLASSES;
          c++) {
-        struct heap_span_making *m = &pool->making[c - pool->small];
+        struct heap_span_making *m = making_of(pool, c);
         if (m->gap) {
             release(pool, m->gap);
             m->gap = NULL;
