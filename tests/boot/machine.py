@@ -125,7 +125,14 @@ class Machine:
                     raise MachineError('QEMU did not start: ' + self.output())
                 time.sleep(0.01)
         self._qmp = sock.makefile('rw')
-        json.loads(self._qmp.readline())  # the greeting
+        try:
+            json.loads(self._qmp.readline())  # the greeting
+        except (OSError, ValueError):  # QEMU quit on its options (-m 1100K, say)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+            raise MachineError('QEMU did not start: ' + self.output())
         self.qmp('qmp_capabilities')
         return self
 
