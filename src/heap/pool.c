@@ -37,7 +37,7 @@ struct heap_span {
     struct heap_small_class *size_class;
     struct heap_pool *pool; /* the pool it belongs to */
     uint32_t size, live;    /* slot bytes; slots allocated */
-    uint32_t step_from;     /* its last SPAN_STEPS slots: from this many allocated */
+    uint32_t slots;         /* slots it holds */
     uint32_t listed;        /* on its class's partial list: not known to be full */
     uint32_t first;         /* its class's first span: never given back to TLSF */
     uint32_t used[HEAP_SPAN / HEAP_ALIGN / 32]; /* bit g: an allocated slot starts
@@ -595,14 +595,13 @@ slot_damaged(const struct heap_span *s, const struct heap_slot *slot)
           (void *)slot);
 }
 
-/* Hand out slot of span s of class c: mark it allocated and count it. */
+/* Hand out slot of span s: mark it allocated and count it. */
 static inline __attribute__((always_inline)) void *
-slot_taken(struct heap_small_class *c, struct heap_span *s, struct heap_slot *slot)
+slot_taken(struct heap_span *s, struct heap_slot *slot)
 {
     uint32_t *word, bit = slot_bit(s, slot, &word);
     *word |= bit;
     s->live++;
-    c->live++;
     return slot;
 }
 
@@ -632,9 +631,23 @@ span_unlink(struct heap_span **head, struct heap_span *s)
     }
 }
 
+/* What class c's slow paths keep: its span on its way, its slot count. */
+static inline __attribute__((always_inline)) struct heap_class_spans *
+spans_of(struct heap_pool *pool, const struct heap_small_class *c)
+{
+    return &pool->class_spans[c - pool->small];
+}
+
+/* True if a span is on its way: some of its steps are done, not all. */
+static inline __attribute__((always_inline)) bool
+on_its_way(const struct heap_class_spans *m)
+{
+    return m->block || m->gap;
+}
+
 /* The allocated block b, of HEAP_SPAN - HEADER bytes with a HEAP_SPAN
  * aligned payload, made a span of class c with no slot allocated, on no
- * list. */
+ * list; its slots count in c's room until span_release. */
 static struct heap_span *
 span_make(struct heap_pool *pool, struct heap_small_class *c, struct heap_block *b)
 {
@@ -649,9 +662,11 @@ span_make(struct heap_pool *pool, struct heap_small_class *c, struct heap_block 
     s->pool = pool;
     s->size = (uint32_t)(c - pool->small + 1) * HEAP_ALIGN;
     s->live = 0;
-    s->step_from = (uint32_t)((HEAP_SPAN - HEADER - SPAN_HEADER) / s->size) - SPAN_STEPS;
+    s->slots = (uint32_t)((HEAP_SPAN - HEADER - SPAN_HEADER) / s->size);
     s->listed = false;
     s->first = false;
+    c->room += s->slots;
+    spans_of(pool, c)->slots += s->slots;
     return s;
 }
 
@@ -671,20 +686,6 @@ span_keep(struct heap_small_class *c, struct heap_span *s)
     c->empty_count++;
 }
 
-/* Class c's span on its way. */
-static inline __attribute__((always_inline)) struct heap_span_making *
-making_of(struct heap_pool *pool, const struct heap_small_class *c)
-{
-    return &pool->making[c - pool->small];
-}
-
-/* True if a span is on its way: some of its steps are done, not all. */
-static inline __attribute__((always_inline)) bool
-on_its_way(const struct heap_span_making *m)
-{
-    return m->block || m->gap;
-}
-
 /* One of the four steps that make a span for class c's empty list, which
  * is empty, so that no allocation has to make a span whole (the dearest
  * thing the pool does): take a block for it (span_carve), split the gap
@@ -694,7 +695,7 @@ on_its_way(const struct heap_span_making *m)
 __attribute__((noinline)) static void
 span_prepare(struct heap_pool *pool, struct heap_small_class *c)
 {
-    struct heap_span_making *m = making_of(pool, c);
+    struct heap_class_spans *m = spans_of(pool, c);
     struct heap_block *b = m->block;
     if (m->gap) {
         release_inline(pool, m->gap, false); /* b, after it, is allocated */
@@ -714,6 +715,8 @@ span_prepare(struct heap_pool *pool, struct heap_small_class *c)
 static void
 span_release(struct heap_pool *pool, struct heap_span *s)
 {
+    s->size_class->room -= s->slots;
+    spans_of(pool, s->size_class)->slots -= s->slots;
     s->canary = 0; /* no pointer into this memory may find a span here again */
     release(pool, block_of(s));
 }
@@ -747,17 +750,15 @@ spans_first(struct heap_pool *pool)
     }
 }
 
-/* After the fast path handed out p, one of the last SPAN_STEPS slots of
- * span s, its class's first: when the class keeps no empty span and no other
- * span has room, or a span is on its way already, a step towards the
- * next. Returns p. */
+/* After an allocation handed out p, a slot of span s, which left its class
+ * fewer than SPAN_STEPS free slots (so it keeps no empty span, which has
+ * more): a step towards the next span, so that it is ready when they are
+ * gone. Returns p. (Not given the class: the fast path has no register to
+ * spare.) */
 __attribute__((noinline)) static void *
 span_step(struct heap_pool *pool, struct heap_span *s, void *p)
 {
-    struct heap_small_class *c = s->size_class;
-    if (!c->empty && (!c->partial->next || on_its_way(making_of(pool, c)))) {
-        span_prepare(pool, c);
-    }
+    span_prepare(pool, s->size_class);
     return p;
 }
 
@@ -767,7 +768,7 @@ span_step(struct heap_pool *pool, struct heap_span *s, void *p)
 __attribute__((noinline)) static struct heap_span *
 span_refill(struct heap_pool *pool, struct heap_small_class *c)
 {
-    const struct heap_span_making *m = making_of(pool, c);
+    const struct heap_class_spans *m = spans_of(pool, c);
     if (!c->empty && on_its_way(m)) {
         pool->spans_at_once++; /* the rest of its steps, now */
         while (on_its_way(m)) {
@@ -786,6 +787,17 @@ span_refill(struct heap_pool *pool, struct heap_small_class *c)
     s->listed = true;
     span_push(&c->partial, s);
     return s;
+}
+
+/* A slot of span s, of class c, handed out: marked and counted, and when
+ * that leaves c fewer than SPAN_STEPS free slots, a step towards the next
+ * span (span_step). */
+static inline __attribute__((always_inline)) void *
+slot_handed_out(struct heap_pool *pool, struct heap_small_class *c, struct heap_span *s,
+                struct heap_slot *slot)
+{
+    void *p = slot_taken(s, slot);
+    return --c->room >= SPAN_STEPS ? p : span_step(pool, s, p);
 }
 
 /* A slot for size bytes (at most HEAP_SMALL_MAX) however it can be had:
@@ -811,7 +823,7 @@ small_alloc(struct heap_pool *pool, size_t size)
         slot = (struct heap_slot *)s->fresh;
         s->fresh += s->size;
     }
-    return slot_taken(c, s, slot);
+    return slot_handed_out(pool, c, s, slot);
 }
 
 /* heap_pool_alloc past its fast path: a slot however it can be had, else a
@@ -832,17 +844,6 @@ alloc_slow(struct heap_pool *pool, size_t size)
     pool->used += HEADER + block_size(b);
     pool->live++;
     return payload(b);
-}
-
-/* A slot of span s, the first of class c, handed out on a fast path:
- * marked and counted, and a step towards the next span from the span's
- * last SPAN_STEPS slots (span_step). */
-static inline __attribute__((always_inline)) void *
-slot_handed_out(struct heap_pool *pool, struct heap_small_class *c, struct heap_span *s,
-                struct heap_slot *slot)
-{
-    void *p = slot_taken(c, s, slot);
-    return s->live <= s->step_from ? p : span_step(pool, s, p);
 }
 
 /* heap_pool_alloc of size bytes (1 to HEAP_SMALL_MAX), whose class's first
@@ -944,9 +945,6 @@ span_changed(struct heap_span *s)
         unlist_if_full(c);
         s->listed = true;
         span_push(&c->partial, s);
-        if (!c->empty && on_its_way(making_of(pool, c))) {
-            span_prepare(pool, c); /* slots come from s now, which may be far from full */
-        }
     }
     if (s->live == 0) {
         s->listed = false;
@@ -994,7 +992,7 @@ free_slot(void *p)
     slot->canary = slot_canary(slot);
     slot->next = s->free;
     s->free = slot;
-    s->size_class->live--;
+    s->size_class->room++;
     if (--s->live == 0 || !s->listed) {
         span_changed(s);
     }
@@ -1128,7 +1126,7 @@ heap_pool_trim(struct heap_pool *pool)
 {
     for (struct heap_small_class *c = pool->small; c < pool->small + HEAP_SMALL_CLASSES;
          c++) {
-        struct heap_span_making *m = making_of(pool, c);
+        struct heap_class_spans *m = spans_of(pool, c);
         if (m->gap) {
             release(pool, m->gap);
             m->gap = NULL;
@@ -1173,8 +1171,9 @@ heap_pool_stats(const struct heap_pool *pool, struct heap_stats *out)
     for (int i = 0; i < HEAP_SMALL_CLASSES; i++) {
         const struct heap_small_class *c = &pool->small[i];
         size_t slot = (size_t)(i + 1) * HEAP_ALIGN;
-        out->used += c->live * slot;
-        out->live_allocations += c->live;
+        size_t live = pool->class_spans[i].slots - c->room;
+        out->used += live * slot;
+        out->live_allocations += live;
         /* Past a full first span, the next one has room (see small_alloc). */
         const struct heap_span *s = c->partial;
         bool room = (s && (span_has_room(s) || s->next)) || c->empty;

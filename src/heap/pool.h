@@ -23,15 +23,14 @@
  *
  * Making a span (an aligned TLSF allocation and the span's header) costs
  * more than any other operation, so no allocation does it whole. A class
- * that keeps no empty span, and has no span with room but its first,
- * makes its next span in four steps (span_prepare in pool.c), one on each
- * of the first span's last four allocations, so it is ready when that one
- * is full. A first region of at least HEAP_FIRST_SPANS_MIN bytes starts
+ * that keeps no empty span makes its next span in four steps (span_prepare
+ * in pool.c), one on each allocation that leaves fewer than four free
+ * slots in all its spans, so it is ready when they are gone. A first
+ * region of at least HEAP_FIRST_SPANS_MIN bytes starts
  * with a span of each class, never given back, for each class's first
  * allocation. An allocation makes a span whole, or finishes one, only
  * where the steps could not run (a pool short of memory, a class's first
- * allocation in a smaller pool, after heap_pool_trim, or when frees made
- * another span the first before the steps were done); spans_at_once
+ * allocation in a smaller pool, or after heap_pool_trim); spans_at_once
  * counts those. In the figures (heap_pool_stats), a slot counts its size,
  * and the spans' free slots and headers, and a span on its way, count as
  * free.
@@ -85,16 +84,18 @@ struct heap_small_class {
                                   ever full */
     struct heap_span *empty;   /* spans with no slot allocated, kept for reuse */
     size_t empty_count;        /* at most HEAP_EMPTY_SPANS, besides a first span */
-    size_t live;               /* slots allocated */
+    size_t room;               /* free slots in all its spans */
 };
 
-/* A class's next span on its way (see span_prepare in pool.c), kept apart
- * from struct heap_small_class so that that stays a power of two in size,
- * which the fast path indexes. */
-struct heap_span_making {
+/* What a class's slow paths keep (the next span on its way: see
+ * span_prepare in pool.c), apart from struct heap_small_class so that that
+ * stays a power of two in size, which the fast path indexes. */
+struct heap_class_spans {
     struct heap_block *block; /* the block on its way to a span, or NULL */
     struct heap_block *gap;   /* the block before its span boundary, split off
                                  it and not yet given back, or NULL */
+    size_t slots;             /* slots in all its spans: less room, the
+                                 slots allocated */
 };
 
 struct heap_pool {
@@ -106,7 +107,7 @@ struct heap_pool {
                               pool's here, mixed with a constant */
     size_t total, used, live;
     struct heap_small_class small[HEAP_SMALL_CLASSES]; /* slots of 16, 32, 48, 64 */
-    struct heap_span_making making[HEAP_SMALL_CLASSES];
+    struct heap_class_spans class_spans[HEAP_SMALL_CLASSES];
     size_t spans_at_once; /* spans an allocation had to make whole (see above) */
 };
 

@@ -640,6 +640,46 @@ test_spans_made_ahead(void **state)
     assert_pristine();
 }
 
+/* Random lifetimes leave a class's room scattered, a free slot or two in
+ * each of many spans, which allocations take one span after the other:
+ * the steps still run when the class's last free slots go, whichever
+ * spans hold them, and every figure still adds up. */
+static void
+test_spans_made_ahead_of_scattered_room(void **state)
+{
+    (void)state;
+    enum {
+        MOST = 3000, /* about 100 spans of 64-byte slots */
+        OPS = 200000
+    };
+    static unsigned char *ps[MOST];
+    int live = 0;
+    uint32_t seed = 12345;
+    for (int n = 0; n < OPS; n++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t r = seed >> 8;
+        if (live == MOST || (live && r % 100 < 45)) { /* on the whole, more allocations */
+            int i =
+                (int)(r / 100 % (uint32_t)live); /* a random one, the last in its place */
+            heap_pool_free(&pool, ps[i]);
+            ps[i] = ps[--live];
+        } else {
+            ps[live] = heap_pool_alloc(&pool, HEAP_SMALL_MAX);
+            assert_non_null(ps[live]);
+            live++;
+        }
+    }
+    struct heap_stats s;
+    heap_pool_stats(&pool, &s);
+    assert_int_equal(s.live_allocations, live);
+    assert_int_equal(s.used, (size_t)live * HEAP_SMALL_MAX);
+    assert_int_equal(pool.spans_at_once, 0);
+    while (live) {
+        heap_pool_free(&pool, ps[--live]);
+    }
+    assert_pristine();
+}
+
 /* A class's next span is begun only near the end of its last span with
  * room; halfway made, it is free memory that heap_pool_trim gives back. */
 static void
@@ -716,6 +756,7 @@ main(void)
         cmocka_unit_test(test_stale_spans_ignored),
         cmocka_unit_test(test_span_lookup_inside_region),
         cmocka_unit_test_setup(test_spans_made_ahead, setup),
+        cmocka_unit_test_setup(test_spans_made_ahead_of_scattered_room, setup),
         cmocka_unit_test_setup(test_span_halfway_made, setup),
         cmocka_unit_test(test_small_pool_first_spans),
     };
