@@ -64,8 +64,9 @@ class Machine:
     window, -no-reboot (a reset ends QEMU), isa-debug-exit. run_target=True
     starts it with the run targets' own command line instead
     (tools/run_qemu.py, with no window), as a person would. serial_socket
-    puts COM1 on a socket that type_serial writes to (its output is still
-    logged). qemu names another system emulator than the image's own (an
+    puts COM1 on a socket, as a terminal on the serial line would have it:
+    type_serial writes to it, and serial_log has all that the terminal read
+    from it. qemu names another system emulator than the image's own (an
     i686 image on qemu-system-x86_64's 64-bit CPU)."""
 
     def __init__(self, image, iso=False, memory='32M', extra=(), gdb=False,
@@ -75,14 +76,17 @@ class Machine:
         self.debug_path = os.path.join(self.dir, 'debugcon.log')
         self.serial_path = os.path.join(self.dir, 'serial.log')
         self.serial_socket_path = os.path.join(self.dir, 'com1.sock')
+        self.serial_socket = serial_socket
         self._serial = None
         self._held = None
         qmp = ['-qmp', 'unix:{},server=on,wait=off'.format(self.qmp_path)]
         if run_target:
             cmd = run_qemu.qemu_command(image, iso, display='none', logs=self.dir) + qmp
         else:
-            serial = (['-chardev', 'socket,id=com1,path={},server=on,wait=off,logfile={}'
-                       .format(self.serial_socket_path, self.serial_path),
+            # wait=on: QEMU starts the machine once start() has connected
+            # the terminal, so that it reads COM1 from the first byte.
+            serial = (['-chardev', 'socket,id=com1,path={},server=on,wait=on'
+                       .format(self.serial_socket_path),
                        '-serial', 'chardev:com1'] if serial_socket
                       else ['-serial', 'file:' + self.serial_path])
             # Guest RAM in a memfd: the host gives it pages as the guest
@@ -114,17 +118,10 @@ class Machine:
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
-        while True:
-            try:
-                sock = socket.socket(socket.AF_UNIX)
-                sock.connect(self.qmp_path)
-                break
-            except OSError:
-                sock.close()
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise MachineError('QEMU did not start: ' + self.output())
-                time.sleep(0.01)
-        self._qmp = sock.makefile('rw')
+        if self.serial_socket:
+            self._serial = self._connect(self.serial_socket_path, deadline)
+            self._start_terminal()
+        self._qmp = self._connect(self.qmp_path, deadline).makefile('rw')
         try:
             json.loads(self._qmp.readline())  # the greeting
         except (OSError, ValueError):  # QEMU quit on its options (-m 1100K, say)
@@ -136,33 +133,55 @@ class Machine:
         self.qmp('qmp_capabilities')
         return self
 
-    def type_serial(self, data):
-        """Send bytes to COM1 as a terminal on the serial line would. Like a
-        terminal, the other end reads all that COM1 sends (and drops it:
-        serial_log has it), or QEMU's socket would fill and stall COM1. The
-        reader is a process of its own (cat), not a thread, which would wait
-        for the interpreter's lock while the test polls QEMU: QEMU writes
-        COM1 a byte at a time, each byte costs the socket a buffer of its
-        own, and a socket full for longer than the kernel waits on the UART
-        (on a loaded host) lost bytes from the log."""
-        if self._serial is None:
-            self._serial = socket.socket(socket.AF_UNIX)
-            self._serial.connect(self.serial_socket_path)
-            self._drain = subprocess.Popen(['cat'], stdin=self._serial.fileno(),
-                                           stdout=subprocess.DEVNULL)
-        self._serial.sendall(data)
+    def _connect(self, path, deadline):
+        """A socket connected to QEMU's socket at path, once QEMU has made
+        it; MachineError if QEMU quits first or takes past deadline."""
+        while True:
+            sock = socket.socket(socket.AF_UNIX)
+            try:
+                sock.connect(path)
+                return sock
+            except OSError:
+                sock.close()
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise MachineError('QEMU did not start: ' + self.output())
+                time.sleep(0.01)
 
-    def hold_serial(self):
-        """Connect to COM1 as a terminal that never reads (a paused one):
-        once the socket is full, QEMU's UART takes no more bytes."""
-        self._held = socket.socket(socket.AF_UNIX)
-        self._held.connect(self.serial_socket_path)
+    def _start_terminal(self):
+        """Read all that COM1 sends into serial_log, as a terminal would, or
+        QEMU's socket would fill and stall COM1. The reader is a process of
+        its own (cat), not a thread, which would wait for the interpreter's
+        lock while the test polls QEMU: QEMU writes COM1 a byte at a time,
+        each byte costs the socket a buffer of its own, and a socket full for
+        longer than the kernel waits on the UART (on a loaded host) lost
+        bytes. The log is what cat read, not QEMU's chardev logfile: when
+        the socket is full, QEMU 7.2 logs the byte it could not send, and
+        again when its UART sends it on a retry (chardev/char.c logs a
+        failed write whole), so that a byte showed twice in the log."""
+        with open(self.serial_path, 'ab') as log:
+            self._drain = subprocess.Popen(['cat'], stdin=self._serial.fileno(), stdout=log)
 
-    def close(self):
+    def _stop_terminal(self):
         if self._serial:
             self._drain.kill()
             self._drain.wait()
             self._serial.close()
+            self._serial = None
+
+    def type_serial(self, data):
+        """Send bytes to COM1 as a terminal on the serial line would."""
+        self._serial.sendall(data)
+
+    def hold_serial(self):
+        """Make COM1's terminal one that never reads (a paused one): once
+        the socket is full, QEMU's UART takes no more bytes. What COM1
+        sends from then on is not logged."""
+        self._stop_terminal()
+        self._held = socket.socket(socket.AF_UNIX)
+        self._held.connect(self.serial_socket_path)
+
+    def close(self):
+        self._stop_terminal()
         if self._held:
             self._held.close()
         if self.proc and self.proc.poll() is None:
