@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "asm/guard.h"
+#include "asm/page.h"
 #include "console/console.h"
 #include "core/panic.h"
 #include "pc/screen.h"
@@ -13,7 +14,7 @@
 #include "irq/irq.h"
 
 /* The end of page 0, which -Dguard-pages leaves unmapped. */
-#define PAGE_ZERO_END 0x1000u
+#define PAGE_ZERO_END ARCH_PAGE_SIZE
 
 /* Readable on every background: yellow on dark ones, blue on light ones. */
 #define TITLE_COLOR (CONFIG_FOREGROUND == VGA_WHITE ? VGA_YELLOW : VGA_BLUE)

@@ -8,9 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asm/page.h"
 #include "config.h"
 
-#define GUARD_PAGE_SIZE 4096
+#define GUARD_PAGE_SIZE ARCH_PAGE_SIZE
 /* A kernel stack's guard page: a page that nothing uses, right below the
  * stack, which arch_guard_init leaves unmapped. Without guard pages the
  * stacks are laid out as they always were: no page below, 16-aligned. */

@@ -13,6 +13,7 @@
 #include "arch/x86/guard.h"
 #include "asm/cpu.h"
 #include "asm/guard.h"
+#include "asm/page.h"
 #include "pc/screen.h"
 
 #define ENTRIES       1024
@@ -24,8 +25,8 @@
 #define CR0_PG        (1u << 31)
 #define CR4_PSE       (1u << 4)
 
-static uint32_t directory[ENTRIES] __attribute__((aligned(4096)));
-static uint32_t low_table[ENTRIES] __attribute__((aligned(4096)));
+static uint32_t directory[ENTRIES] __attribute__((aligned(ARCH_PAGE_SIZE)));
+static uint32_t low_table[ENTRIES] __attribute__((aligned(ARCH_PAGE_SIZE)));
 static bool active; /* paging with guard pages is on */
 
 /* True when the CPU has CPUID and CPUID says it has 4 MiB pages. A CPU
@@ -83,7 +84,7 @@ arch_guard_init(bool loader_data)
         return off;
     }
     for (uint32_t i = 0; i < ENTRIES; i++) {
-        low_table[i] = low_entry(i * 4096);
+        low_table[i] = low_entry(i * ARCH_PAGE_SIZE);
     }
     if (arch_guard_unmap_page_zero(loader_data)) {
         low_table[0] = 0; /* a null pointer dereference faults */

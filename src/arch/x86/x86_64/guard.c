@@ -10,6 +10,7 @@
 #include "arch/x86/guard.h"
 #include "asm/cpu.h"
 #include "asm/guard.h"
+#include "asm/page.h"
 #include "pc/screen.h"
 
 #define ENTRIES       512
@@ -23,7 +24,7 @@
 /* entry.asm: the page directory pointer table, one entry a GiB. */
 extern uint64_t boot_pdpt[ENTRIES];
 
-static uint64_t low_table[ENTRIES] __attribute__((aligned(4096)));
+static uint64_t low_table[ENTRIES] __attribute__((aligned(ARCH_PAGE_SIZE)));
 static bool active; /* guard pages and read-only text are on */
 uint64_t
     arch_guard_nx; /* PAGE_NX once the CPU does NX; paging.c's RAM above 4 GiB gets it */
@@ -75,13 +76,13 @@ arch_guard_init(bool loader_data)
      * first the same rights in 4 KiB pages, then each page's own. The SDM
      * (4.10.4) warns against changing a page's size and rights at once. */
     for (uint64_t i = 0; i < ENTRIES; i++) {
-        low_table[i] = i * 4096 | PAGE_PRESENT | PAGE_WRITABLE;
+        low_table[i] = i * ARCH_PAGE_SIZE | PAGE_PRESENT | PAGE_WRITABLE;
     }
     uint64_t *first = (uint64_t *)(boot_pdpt[0] & TABLE_ADDRESS);
     first[0] = (uint64_t)low_table | PAGE_PRESENT | PAGE_WRITABLE;
     flush_tlb();
     for (uint64_t i = 0; i < ENTRIES; i++) {
-        low_table[i] = low_entry(i * 4096, nx_bit);
+        low_table[i] = low_entry(i * ARCH_PAGE_SIZE, nx_bit);
     }
     if (arch_guard_unmap_page_zero(loader_data)) {
         low_table[0] = 0; /* a null pointer dereference faults */

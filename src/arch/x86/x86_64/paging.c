@@ -5,6 +5,7 @@
 #include "arch/x86/guard.h"
 #include "asm/cpu.h"
 #include "asm/memory.h"
+#include "asm/page.h"
 #include "pc/screen.h"
 
 #define PAGE_PRESENT   (1ull << 0)
@@ -24,7 +25,8 @@
 /* entry.asm: the page directory pointer table, one entry a GiB. */
 extern uint64_t boot_pdpt[ENTRIES];
 
-static uint64_t directories[MORE_DIRECTORIES][ENTRIES] __attribute__((aligned(4096)));
+static uint64_t directories[MORE_DIRECTORIES][ENTRIES]
+    __attribute__((aligned(ARCH_PAGE_SIZE)));
 static int directories_used;
 
 /* The directory for the GiB that holds address, or NULL when none is left
