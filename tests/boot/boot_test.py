@@ -628,13 +628,15 @@ def register_rows(bits, ip=None):
         for i in range(0, 16, 3)]
 
 
-def report_lines(vector, bits, ip=None):
+def report_lines(vector, bits, ip=None, after_title=()):
     """The panic screen's rows for a report of CPU exception vector (ip a
-    pattern for the instruction pointer), as wait_lines takes them."""
+    pattern for the instruction pointer; after_title: the texts of rows
+    between the title and the registers), as wait_lines takes them."""
     head = re.compile(r' CPU exception {}: {}, (no error code|error code '
                       r'0x[0-9a-f]+)'.format(vector, re.escape(EXCEPTIONS[vector])))
     return panic_rows(
-        [head] + [re.compile(' ' + row) for row in register_rows(bits, ip)],
+        [head] + [' ' + row for row in after_title] +
+        [re.compile(' ' + row) for row in register_rows(bits, ip)],
         re.compile(r' at src/arch/x86/\w+/fault\.c:\d+'))
 
 
@@ -701,12 +703,19 @@ for _first in range(0, 32, 8):
             args, cfg, range(first, first + 8)))(_first)
 
 
-# A machine check as QEMU's monitor raises one: CPU 0, bank 1, MCi_STATUS
-# valid and uncorrected with an enabled report (0xb2...), MCG_STATUS RIPV and
-# MCIP (5), no address, no misc. With CR4.MCE clear, QEMU resets the machine
-# ("MCE capability is not enabled, raising triple fault"), as a real CPU
-# shuts down.
-MCE_INJECTION = 'mce 0 1 0xb200000000000000 0x5 0 0'
+# A machine check as QEMU's monitor raises one: CPU 0, bank 3, MCi_STATUS
+# valid and uncorrected with an enabled report, processor context corrupt,
+# with a valid address and misc (0xbe...), MCG_STATUS RIPV and MCIP (5).
+# With CR4.MCE clear, QEMU resets the machine ("MCE capability is not
+# enabled, raising triple fault"), as a real CPU shuts down. The report
+# must give back what the injection put in the machine's MSRs.
+MCE_BANK, MCE_STATUS, MCE_MCG_STATUS, MCE_ADDR, MCE_MISC = (
+    3, 0xbe00000000000000, 0x5, 0x12345000, 0x8c)
+MCE_INJECTION = 'mce 0 {} {:#x} {:#x} {:#x} {:#x}'.format(
+    MCE_BANK, MCE_STATUS, MCE_MCG_STATUS, MCE_ADDR, MCE_MISC)
+MCE_LINES = ['MCG_STATUS={:016x}, 1 bank holds an error'.format(MCE_MCG_STATUS),
+             'bank {}: status {:016x} addr {:016x} misc {:016x}'.format(
+                 MCE_BANK, MCE_STATUS, MCE_ADDR, MCE_MISC)]
 CR4_MCE = 1 << 6
 # A CPU without the machine-check exception, for each width: the 486 (CPUID
 # without MCE; a 386 would have no CPUID at all, which QEMU does not offer),
@@ -728,7 +737,10 @@ def machine_check(args, cfg, how):
     """A machine check while the kernel waits for keys is reported as CPU
     exception 18 (the kernel set CR4.MCE, the CPU listing MCE), the panic
     screen or the red line, not a silent reset: QEMU with -no-reboot would
-    exit. Then the CPU halts. On -cpu max, which has MCE and MCA. On a CPU
+    exit. The report gives MCG_STATUS and the bank that holds the error,
+    with its status, address and misc, as the injection set them (`fault
+    18`, a plain `int 18`, has no such lines: faults-16-23). Then the CPU
+    halts. On -cpu max, which has MCE and MCA. On a CPU
     without MCE (a 486; on x86_64 qemu64 with mce=off) the kernel leaves
     CR4.MCE clear (on a 386 it may not touch CR4 at all) and runs as
     always: keys work."""
@@ -736,7 +748,7 @@ def machine_check(args, cfg, how):
     sep = r'(?:\n |; )'  # the console's screen breaks the report into lines
     report = re.compile(
         r'PANIC: (CPU exception 18: machine check, no error code' + sep +
-        sep.join(register_rows(args.bits, h)) +
+        sep.join([re.escape(line) for line in MCE_LINES] + register_rows(args.bits, h)) +
         r') \(at src/arch/x86/\w+/fault\.c:\d+\)\n')
     with Machine(args.elf, memory=MEMORY, extra=['-cpu', 'max']) as m:
         wait_main_loop(m)
@@ -747,7 +759,8 @@ def machine_check(args, cfg, how):
                                'monitor\'s mce said {!r}; debug port:\n{}'.format(
                                    before, 'set' if before & CR4_MCE else 'clear',
                                    said.strip(), m.debug_log()))
-        expect_panic(m, args, cfg, report, lambda _: report_lines(18, args.bits),
+        expect_panic(m, args, cfg, report,
+                     lambda _: report_lines(18, args.bits, after_title=MCE_LINES),
                      'machine-check')
     cpu = CPU_WITHOUT_MCE[args.bits]
     with Machine(args.elf, memory=MEMORY, extra=['-cpu', cpu]) as m:

@@ -11,7 +11,8 @@ rdrand, rdmsr and wrmsr in a FUNCTION named by --cpu-checked, one that
 asks the CPU first (EFLAGS.ID for CPUID, CPUID for the others): the stack
 protector's boot_stack_guard_init, cpu_can_page of the guard pages' paging
 set-up, and the keyboard gate's exception_machine_check_init (CR4.MCE where
-CPUID lists MCE)."""
+CPUID lists MCE, the banks where it lists MCA) and machine_check_lines
+(which reads the banks only where that function found them)."""
 import re
 import subprocess
 import sys

@@ -5,6 +5,14 @@
 #include "asm/cpu.h"
 #include "asm/interrupts.h"
 #include "core/format.h"
+#include "core/string.h"
+
+#define VECTOR_MACHINE_CHECK 18
+#define MC_BANKS_SHOWN       2 /* a report lists at most this many banks */
+
+/* The machine-check banks, where CPUID lists the machine-check
+ * architecture (set by exception_machine_check_init); 0 without it. */
+static unsigned machine_check_banks;
 
 static const char *const names[ARCH_EXCEPTIONS] = {
     "divide error",
@@ -41,8 +49,52 @@ static const char *const names[ARCH_EXCEPTIONS] = {
     "reserved exception 31",
 };
 
+/* Append to buf (holding at bytes) what the machine-check banks hold, if
+ * a machine check is in progress (exceptions.h). Never inlined: the
+ * i386-instructions test allows rdmsr in this function, which reads the
+ * MSRs only where exception_machine_check_init found them. */
+__attribute__((noinline)) static void
+machine_check_lines(char *buf, size_t size, size_t at, const char *sep)
+{
+    if (!machine_check_banks) {
+        return;
+    }
+    uint64_t mcg = cpu_rdmsr(CPU_MSR_MCG_STATUS);
+    if (!(mcg & CPU_MCG_STATUS_MCIP)) {
+        return; /* `int 18`: no machine check */
+    }
+    unsigned with_error = 0;
+    for (unsigned b = 0; b < machine_check_banks; b++) {
+        with_error += !!(cpu_rdmsr(CPU_MSR_MC0_STATUS + 4 * b) & CPU_MCI_STATUS_VAL);
+    }
+    ksnprintf(buf + at, size - at, "%sMCG_STATUS=%016llx, %u bank%s an error", sep,
+              (unsigned long long)mcg, with_error, with_error == 1 ? " holds" : "s hold");
+    unsigned shown = 0;
+    for (unsigned b = 0; b < machine_check_banks && shown < MC_BANKS_SHOWN; b++) {
+        uint32_t msr = CPU_MSR_MC0_STATUS + 4 * b;
+        uint64_t status = cpu_rdmsr(msr);
+        if (!(status & CPU_MCI_STATUS_VAL)) {
+            continue;
+        }
+        shown++;
+        at += strlen(buf + at);
+        ksnprintf(buf + at, size - at, "%sbank %u: status %016llx", sep, b,
+                  (unsigned long long)status);
+        if (status & CPU_MCI_STATUS_ADDRV) {
+            at += strlen(buf + at);
+            ksnprintf(buf + at, size - at, " addr %016llx",
+                      (unsigned long long)cpu_rdmsr(msr + 1));
+        }
+        if (status & CPU_MCI_STATUS_MISCV) {
+            at += strlen(buf + at);
+            ksnprintf(buf + at, size - at, " misc %016llx",
+                      (unsigned long long)cpu_rdmsr(msr + 2));
+        }
+    }
+}
+
 void
-exception_title(char *buf, size_t size, unsigned vector, uint64_t error)
+exception_title(char *buf, size_t size, unsigned vector, uint64_t error, const char *sep)
 {
     if (error == EXCEPTION_NO_ERROR) {
         ksnprintf(buf, size, "CPU exception %u: %s, no error code", vector,
@@ -51,11 +103,14 @@ exception_title(char *buf, size_t size, unsigned vector, uint64_t error)
         ksnprintf(buf, size, "CPU exception %u: %s, error code 0x%llx", vector,
                   names[vector], (unsigned long long)error);
     }
+    if (vector == VECTOR_MACHINE_CHECK) {
+        machine_check_lines(buf, size, strlen(buf), sep);
+    }
 }
 
-/* Set CR4.MCE when CPUID lists the machine-check exception; nothing without
- * CPUID (exceptions.h). Long mode implies CPUID; leaf 1 needs leaf 0's
- * highest leaf to be at least 1. */
+/* Set CR4.MCE when CPUID lists the machine-check exception, and count the
+ * banks when it lists the architecture; nothing without CPUID (exceptions.h). Long mode
+ * implies CPUID; leaf 1 needs leaf 0's highest leaf to be at least 1. */
 __attribute__((noinline)) void
 exception_machine_check_init(void)
 {
@@ -63,7 +118,11 @@ exception_machine_check_init(void)
     if (!has_cpuid || cpu_cpuid(0).a < CPUID_FEATURES) {
         return;
     }
-    if (cpu_cpuid(CPUID_FEATURES).d & CPUID_1_EDX_MCE) {
+    uint32_t features = cpu_cpuid(CPUID_FEATURES).d;
+    if (features & CPUID_1_EDX_MCE) {
         cpu_cr4_set(CPU_CR4_MCE);
+    }
+    if (features & CPUID_1_EDX_MCA) {
+        machine_check_banks = (unsigned)(cpu_rdmsr(CPU_MSR_MCG_CAP) & 0xFF);
     }
 }

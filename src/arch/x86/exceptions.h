@@ -12,9 +12,18 @@
 /* What an entry stub stores as the error code when the CPU pushed none. */
 #define EXCEPTION_NO_ERROR ((uint64_t)-1)
 
+/* The room a report's title takes (exception_report_title): its first
+ * line, a guard-page line, a machine check's lines. */
+#define EXCEPTION_TITLE_SIZE (CONFIG_GUARD_PAGES ? 352 : 256)
+
 /* Write "CPU exception V: NAME, error code 0x..." (or "no error code") to
- * buf: the first line of every exception report. */
-void exception_title(char *buf, size_t size, unsigned vector, uint64_t error);
+ * buf: the first line of every exception report. A real machine check
+ * (the CPU's, not `int 18`) adds what its banks hold, each line after sep:
+ * "MCG_STATUS=..., N banks hold an error", then for each of them (two at
+ * most) "bank B: status S", with " addr A" and " misc M" where the status
+ * says they are valid. */
+void exception_title(char *buf, size_t size, unsigned vector, uint64_t error,
+                     const char *sep);
 
 #if CONFIG_GUARD_PAGES
 /* exception_title, after a line of its own (ended by sep) for a page fault
@@ -30,18 +39,19 @@ static inline __attribute__((always_inline)) void
 exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
                        const char *sep, const char **after_flags)
 {
-    (void)sep;
     (void)after_flags;
-    exception_title(buf, size, vector, error);
+    exception_title(buf, size, vector, error, sep);
 }
 #endif
 
 /* Let a machine check be reported (vector 18) where the CPU has the
  * machine-check exception (CPUID leaf 1, EDX bit 7): set CR4.MCE, without
- * which the CPU shuts down (a reset) on one. Nothing on a CPU without it,
- * or without CPUID (a 386, early 486s: they have no CR4 either). Call once
- * the IDT is loaded. Never inlined: the i386-instructions test allows
- * cpuid in this function alone, which asks EFLAGS.ID first. */
+ * which the CPU shuts down (a reset) on one; and where it has the
+ * machine-check architecture (EDX bit 14), count its banks, which a report
+ * reads. Nothing on a CPU without them, or without CPUID (a 386, early
+ * 486s: they have no CR4 either). Call once the IDT is loaded. Never
+ * inlined: the i386-instructions test allows cpuid and rdmsr in this
+ * function, which asks EFLAGS.ID first. */
 void exception_machine_check_init(void);
 
 /* Mark vector not present in the IDT (so that raising it ends in #NP).

@@ -94,5 +94,5 @@ exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
             *after_flags = cr2;
         }
     }
-    exception_title(buf + at, size - at, vector, error);
+    exception_title(buf + at, size - at, vector, error, sep);
 }

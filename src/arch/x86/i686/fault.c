@@ -13,7 +13,7 @@ report(unsigned vector, uint64_t error, uint32_t eip, uint32_t cs, uint32_t efla
        const uint32_t regs[8])
 {
     const char *sep = CONFIG_COLOR_CONSOLE ? "\n " : "; ", *after_flags = sep;
-    char title[CONFIG_GUARD_PAGES ? 192 : 96]; /* guard pages: an overflow line */
+    char title[EXCEPTION_TITLE_SIZE];
     exception_report_title(title, sizeof title, vector, error, sep, &after_flags);
     panic("%s%s"
           "EIP=%08x CS=%04x EFLAGS=%08x%s"

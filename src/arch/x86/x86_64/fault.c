@@ -16,7 +16,7 @@ arch_exception_report(const struct irq_frame *f, unsigned vector)
     /* Lines break on the console's screen (three registers fit a row); the
      * raw red screen without the console gets one line. */
     const char *sep = CONFIG_COLOR_CONSOLE ? "\n " : "; ";
-    char title[CONFIG_GUARD_PAGES ? 192 : 96], cr2[32] = ""; /* overflow line */
+    char title[EXCEPTION_TITLE_SIZE], cr2[32] = "";
     uint64_t error = f->error_code == FRAME_NO_ERROR ? EXCEPTION_NO_ERROR : f->error_code;
     exception_report_title(title, sizeof title, vector, error, sep, NULL);
     if (vector == VECTOR_PAGE_FAULT) {

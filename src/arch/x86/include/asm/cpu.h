@@ -24,7 +24,15 @@
 #define CPUID_1_ECX_RDRAND      (1u << 30)
 #define CPUID_1_EDX_TSC         (1u << 4)
 #define CPUID_1_EDX_MCE         (1u << 7)  /* the machine-check exception, and CR4.MCE */
+#define CPUID_1_EDX_MCA         (1u << 14) /* the machine-check architecture: its MSRs */
 #define CPU_CR4_MCE             (1ul << 6) /* a machine check raises #MC, not a shutdown */
+#define CPU_MSR_MCG_CAP         0x179u     /* bits 0-7: the machine-check banks */
+#define CPU_MSR_MCG_STATUS      0x17Au
+#define CPU_MCG_STATUS_MCIP     (1ull << 2) /* a machine check is in progress */
+#define CPU_MSR_MC0_STATUS      0x401u /* bank i's: + 4 * i; its ADDR + 1, its MISC + 2 */
+#define CPU_MCI_STATUS_VAL      (1ull << 63) /* the bank holds an error */
+#define CPU_MCI_STATUS_MISCV    (1ull << 59) /* and its MISC register says more */
+#define CPU_MCI_STATUS_ADDRV    (1ull << 58) /* and its ADDR register holds the address */
 #define CPU_MSR_EFER            0xC0000080u
 #define CPU_EFER_LME            (1ull << 8)  /* long mode enable */
 #define CPU_EFER_NXE            (1ull << 11) /* no-execute enable */
