@@ -356,3 +356,19 @@ ksnprintf(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+/* As ksnprintf, but returns what it wrote into buf (without the NUL), as
+ * Linux's scnprintf: `at += kscnprintf(buf + at, size - at, ...)` appends
+ * piece after piece and never passes the end, even once truncated. */
+int
+kscnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (!size) {
+        return 0;
+    }
+    return (size_t)n < size ? n : (int)(size - 1);
+}

@@ -33,4 +33,10 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 __attribute__((format(printf, 3, 4))) int ksnprintf(char *buf, size_t size,
                                                     const char *fmt, ...);
 
+/* As ksnprintf, but returns the number of bytes written into buf (without
+ * the NUL): at most size-1, 0 when size is 0. For appending: `at +=
+ * kscnprintf(buf + at, size - at, ...)` keeps at within the buffer. */
+__attribute__((format(printf, 3, 4))) int kscnprintf(char *buf, size_t size,
+                                                     const char *fmt, ...);
+
 #endif

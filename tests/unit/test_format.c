@@ -383,6 +383,33 @@ test_size_0_and_1(void **state)
     cases += 5;
 }
 
+/* kscnprintf returns what it wrote, so appending piece after piece stops
+ * at the buffer's end instead of running past it as the untruncated
+ * length would. */
+static void
+test_kscnprintf_appends(void **state)
+{
+    (void)state;
+    char buf[12];
+    memset(buf, 'q', sizeof buf);
+    assert_int_equal(kscnprintf(buf, 0, "%d", 123), 0);
+    assert_int_equal(buf[0], 'q'); /* size 0: nothing written */
+    assert_int_equal(kscnprintf(buf, 1, "%d", 123), 0);
+    assert_int_equal(buf[0], '\0');
+    size_t at = 0;
+    at += kscnprintf(buf + at, sizeof buf - at, "%s", "bank ");
+    assert_int_equal(at, 5);
+    at += kscnprintf(buf + at, sizeof buf - at, "%u: ", 3u);
+    assert_int_equal(at, 8);
+    at += kscnprintf(buf + at, sizeof buf - at, "status %x", 0xbeu); /* truncated */
+    assert_int_equal(at, sizeof buf - 1);
+    assert_string_equal(buf, "bank 3: sta");
+    at += kscnprintf(buf + at, sizeof buf - at, "more"); /* full: stays put */
+    assert_int_equal(at, sizeof buf - 1);
+    assert_string_equal(buf, "bank 3: sta");
+    cases += 8;
+}
+
 static void
 test_null_string(void **state)
 {
@@ -488,9 +515,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_matrix),        cmocka_unit_test(test_truncation),
-        cmocka_unit_test(test_size_0_and_1),  cmocka_unit_test(test_null_string),
-        cmocka_unit_test(test_kvformat_sink), cmocka_unit_test(test_unknown_conversion),
+        cmocka_unit_test(test_matrix),
+        cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_size_0_and_1),
+        cmocka_unit_test(test_null_string),
+        cmocka_unit_test(test_kvformat_sink),
+        cmocka_unit_test(test_unknown_conversion),
+        cmocka_unit_test(test_kscnprintf_appends),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     print_message("%lu cases compared in all\n", cases);

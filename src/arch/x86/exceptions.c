@@ -5,10 +5,8 @@
 #include "asm/cpu.h"
 #include "asm/interrupts.h"
 #include "core/format.h"
-#include "core/string.h"
 
-#define VECTOR_MACHINE_CHECK 18
-#define MC_BANKS_SHOWN       2 /* a report lists at most this many banks */
+#define MC_BANKS_SHOWN 2 /* a report lists at most this many banks */
 
 /* The machine-check banks, where CPUID lists the machine-check
  * architecture (set by exception_machine_check_init); 0 without it. */
@@ -50,9 +48,11 @@ static const char *const names[ARCH_EXCEPTIONS] = {
 };
 
 /* Append to buf (holding at bytes) what the machine-check banks hold, if
- * a machine check is in progress (exceptions.h). Never inlined: the
- * i386-instructions test allows rdmsr in this function, which reads the
- * MSRs only where exception_machine_check_init found them. */
+ * a machine check is in progress (exceptions.h). Each bank's status is read
+ * once: the banks with an error are counted and the first MC_BANKS_SHOWN
+ * kept, then the lines are written. Never inlined: the i386-instructions
+ * test allows rdmsr in this function, which reads the MSRs only where
+ * exception_machine_check_init found them. */
 __attribute__((noinline)) static void
 machine_check_lines(char *buf, size_t size, size_t at, const char *sep)
 {
@@ -63,32 +63,32 @@ machine_check_lines(char *buf, size_t size, size_t at, const char *sep)
     if (!(mcg & CPU_MCG_STATUS_MCIP)) {
         return; /* `int 18`: no machine check */
     }
-    unsigned with_error = 0;
+    unsigned with_error = 0, bank[MC_BANKS_SHOWN];
+    uint64_t status[MC_BANKS_SHOWN];
     for (unsigned b = 0; b < machine_check_banks; b++) {
-        with_error += !!(cpu_rdmsr(CPU_MSR_MC0_STATUS + 4 * b) & CPU_MCI_STATUS_VAL);
+        uint64_t s = cpu_rdmsr(CPU_MSR_MC0_STATUS + 4 * b);
+        if (s & CPU_MCI_STATUS_VAL) {
+            if (with_error < MC_BANKS_SHOWN) {
+                bank[with_error] = b;
+                status[with_error] = s;
+            }
+            with_error++;
+        }
     }
-    ksnprintf(buf + at, size - at, "%sMCG_STATUS=%016llx, %u bank%s an error", sep,
-              (unsigned long long)mcg, with_error, with_error == 1 ? " holds" : "s hold");
-    unsigned shown = 0;
-    for (unsigned b = 0; b < machine_check_banks && shown < MC_BANKS_SHOWN; b++) {
-        uint32_t msr = CPU_MSR_MC0_STATUS + 4 * b;
-        uint64_t status = cpu_rdmsr(msr);
-        if (!(status & CPU_MCI_STATUS_VAL)) {
-            continue;
+    at += kscnprintf(buf + at, size - at, "%sMCG_STATUS=%016llx, %u bank%s an error", sep,
+                     (unsigned long long)mcg, with_error,
+                     with_error == 1 ? " holds" : "s hold");
+    for (unsigned i = 0; i < with_error && i < MC_BANKS_SHOWN; i++) {
+        uint32_t msr = CPU_MSR_MC0_STATUS + 4 * bank[i];
+        at += kscnprintf(buf + at, size - at, "%sbank %u: status %016llx", sep, bank[i],
+                         (unsigned long long)status[i]);
+        if (status[i] & CPU_MCI_STATUS_ADDRV) {
+            at += kscnprintf(buf + at, size - at, " addr %016llx",
+                             (unsigned long long)cpu_rdmsr(msr + 1));
         }
-        shown++;
-        at += strlen(buf + at);
-        ksnprintf(buf + at, size - at, "%sbank %u: status %016llx", sep, b,
-                  (unsigned long long)status);
-        if (status & CPU_MCI_STATUS_ADDRV) {
-            at += strlen(buf + at);
-            ksnprintf(buf + at, size - at, " addr %016llx",
-                      (unsigned long long)cpu_rdmsr(msr + 1));
-        }
-        if (status & CPU_MCI_STATUS_MISCV) {
-            at += strlen(buf + at);
-            ksnprintf(buf + at, size - at, " misc %016llx",
-                      (unsigned long long)cpu_rdmsr(msr + 2));
+        if (status[i] & CPU_MCI_STATUS_MISCV) {
+            at += kscnprintf(buf + at, size - at, " misc %016llx",
+                             (unsigned long long)cpu_rdmsr(msr + 2));
         }
     }
 }
@@ -96,15 +96,16 @@ machine_check_lines(char *buf, size_t size, size_t at, const char *sep)
 void
 exception_title(char *buf, size_t size, unsigned vector, uint64_t error, const char *sep)
 {
+    size_t at;
     if (error == EXCEPTION_NO_ERROR) {
-        ksnprintf(buf, size, "CPU exception %u: %s, no error code", vector,
-                  names[vector]);
+        at = kscnprintf(buf, size, "CPU exception %u: %s, no error code", vector,
+                        names[vector]);
     } else {
-        ksnprintf(buf, size, "CPU exception %u: %s, error code 0x%llx", vector,
-                  names[vector], (unsigned long long)error);
+        at = kscnprintf(buf, size, "CPU exception %u: %s, error code 0x%llx", vector,
+                        names[vector], (unsigned long long)error);
     }
-    if (vector == VECTOR_MACHINE_CHECK) {
-        machine_check_lines(buf, size, strlen(buf), sep);
+    if (vector == ARCH_VECTOR_MACHINE_CHECK) {
+        machine_check_lines(buf, size, at, sep);
     }
 }
 

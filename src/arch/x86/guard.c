@@ -6,10 +6,7 @@
 #include "arch/x86/exceptions.h"
 #include "asm/interrupts.h"
 #include "core/format.h"
-#include "core/string.h"
 #include "pc/screen.h"
-
-#define VECTOR_PAGE_FAULT 14
 
 /* The guard linker script (kernel-guard.ld): text and rodata each start on
  * a page and end where the next part's page starts. */
@@ -63,7 +60,7 @@ exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
                        const char *sep, const char **after_flags)
 {
     size_t at = 0;
-    if (vector == VECTOR_PAGE_FAULT || vector == ARCH_VECTOR_DOUBLE_FAULT) {
+    if (vector == ARCH_VECTOR_PAGE_FAULT || vector == ARCH_VECTOR_DOUBLE_FAULT) {
         /* A stack that runs into its guard page faults, and so does the
          * push of the page fault's own frame: the overflow arrives as a
          * double fault (on its own stack), with CR2 in the guard page. */
@@ -71,23 +68,23 @@ exception_report_title(char *buf, size_t size, unsigned vector, uint64_t error,
         __asm__ volatile("mov %%cr2, %0" : "=r"(address));
         const char *stack = arch_guard_stack(address);
         if (stack) {
-            ksnprintf(buf, size,
-                      "kernel stack overflow at 0x%0*lx: the %s stack's guard page%s",
-                      (int)sizeof address * 2, (unsigned long)address, stack, sep);
-            at = strlen(buf);
+            at = kscnprintf(
+                buf, size,
+                "kernel stack overflow at 0x%0*lx: the %s stack's guard page%s",
+                (int)sizeof address * 2, (unsigned long)address, stack, sep);
         }
         /* Page 0 is never mapped: a fault there is a null pointer (or a
          * small offset from one) dereferenced. Only a real page fault,
          * which has an error code: `int 14` (the shell's `fault 14` on
          * i686) leaves CR2 as it was, 0 before any page fault. */
-        if (vector == VECTOR_PAGE_FAULT && error != EXCEPTION_NO_ERROR &&
+        if (vector == ARCH_VECTOR_PAGE_FAULT && error != EXCEPTION_NO_ERROR &&
             address < GUARD_PAGE_SIZE) {
-            ksnprintf(buf + at, size - at,
-                      "null pointer dereference at 0x%0*lx: page 0 is not mapped%s",
-                      (int)sizeof address * 2, (unsigned long)address, sep);
-            at += strlen(buf + at);
+            at +=
+                kscnprintf(buf + at, size - at,
+                           "null pointer dereference at 0x%0*lx: page 0 is not mapped%s",
+                           (int)sizeof address * 2, (unsigned long)address, sep);
         }
-        if (after_flags && vector == VECTOR_PAGE_FAULT) {
+        if (after_flags && vector == ARCH_VECTOR_PAGE_FAULT) {
             static char cr2[40];
             ksnprintf(cr2, sizeof cr2, " CR2=%0*lx%s", (int)sizeof address * 2,
                       (unsigned long)address, sep);

@@ -8,8 +8,6 @@
 #include "core/format.h"
 #include "core/panic.h"
 
-#define VECTOR_PAGE_FAULT 14
-
 void
 arch_exception_report(const struct irq_frame *f, unsigned vector)
 {
@@ -19,7 +17,7 @@ arch_exception_report(const struct irq_frame *f, unsigned vector)
     char title[EXCEPTION_TITLE_SIZE], cr2[32] = "";
     uint64_t error = f->error_code == FRAME_NO_ERROR ? EXCEPTION_NO_ERROR : f->error_code;
     exception_report_title(title, sizeof title, vector, error, sep, NULL);
-    if (vector == VECTOR_PAGE_FAULT) {
+    if (vector == ARCH_VECTOR_PAGE_FAULT) {
         uint64_t address;
         __asm__ volatile("mov %%cr2, %0" : "=r"(address));
         ksnprintf(cr2, sizeof cr2, " CR2=%016llx", (unsigned long long)address);

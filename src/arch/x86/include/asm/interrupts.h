@@ -6,9 +6,11 @@
 #ifndef ASM_INTERRUPTS_H
 #define ASM_INTERRUPTS_H
 
-#define ARCH_EXCEPTIONS          32 /* vectors 0-31 are the CPU's */
-#define ARCH_VECTOR_NMI          2
-#define ARCH_VECTOR_DOUBLE_FAULT 8
+#define ARCH_EXCEPTIONS           32 /* vectors 0-31 are the CPU's */
+#define ARCH_VECTOR_NMI           2
+#define ARCH_VECTOR_DOUBLE_FAULT  8
+#define ARCH_VECTOR_PAGE_FAULT    14
+#define ARCH_VECTOR_MACHINE_CHECK 18
 
 /* The registers an entry stub saved, laid out by the width's stubs.asm. */
 struct irq_frame;
