@@ -1,12 +1,40 @@
 #!/usr/bin/env python3
-"""check_panic_sample.py ADDR2LINE ELF ROOT: docs/debugging.md's sample panic
-report is this build's: its EIP is, by addr2line on ELF, the function and
-line the page says, and its `at file:line` is where the i686 exception
-reporter (src/arch/x86/i686/fault.c) calls panic. tools/screenshots.py remakes the sample from a real `fault 13`."""
+"""check_panic_sample.py ADDR2LINE ELF ROOT [SIZE]: docs/debugging.md's
+sample panic report is this build's: its EIP is, by addr2line on ELF, the
+function and line the page says, and its `at file:line` is where the i686
+exception reporter (src/arch/x86/i686/fault.c) calls panic.
+tools/screenshots.py remakes the sample from a real `fault 13`. With SIZE
+(the build's sluice.size, on the default background), the image size that
+debugging.md's gdb session prints and the README's full i686 image size
+are this build's too."""
 import os
 import re
 import subprocess
 import sys
+
+
+def size_problems(root, page, size_file):
+    """Where the page and the README quote the size that `meson compile`
+    prints for this image, and they say something else."""
+    with open(size_file) as f:
+        line = f.read().strip()
+    loadable = int(re.match(r'sluice\.elf: (\d+) loadable bytes', line).group(1))
+    problems = []
+    quoted = re.search(r'^sluice\.elf: \d+ loadable bytes.*$', page, re.M)
+    if not quoted or quoted.group(0) != line:
+        problems.append('docs/debugging.md quotes {!r}, the build prints {!r}'.format(
+            quoted and quoted.group(0), line))
+    with open(os.path.join(root, 'README.md')) as f:
+        readme = f.read()
+    said = re.search(r'\(i686, every\s+gate: ([\d,]+) loadable bytes', readme)
+    if not said or int(said.group(1).replace(',', '')) != loadable:
+        problems.append('README.md says the full i686 image has {} loadable bytes, '
+                        'this build has {:,}'.format(said and said.group(1), loadable))
+    for p in problems:
+        print('FAIL ' + p + ' (measure again and mend the text)')
+    if not problems:
+        print('ok: the docs quote this image\'s size, {} loadable bytes'.format(loadable))
+    return problems
 
 
 def main():
@@ -42,6 +70,8 @@ def main():
             at.group(0) if at else 'no "at"', line))
     for p in problems:
         print('FAIL ' + p + ' (remake it with tools/screenshots.py)')
+    if len(sys.argv) > 4:
+        problems += size_problems(root, page, sys.argv[4])
     if not problems:
         print('ok: EIP {} is {} at {}, as the page says'.format(eip, said.group(2),
                                                                 said.group(3)))
