@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Boot sluice in QEMU for a person (the qemu, qemu-iso, qemu-nox and gdb run
-targets).
+"""Boot sluice in QEMU for a person (the qemu, qemu-iso, qemu-nox, qemu-uefi
+and gdb run targets).
 
-    run_qemu.py [--iso | --gdb | --nox] [--size FILE] IMAGE
+    run_qemu.py [--iso | --gdb | --nox | --uefi FIRMWARE] [--size FILE] IMAGE
 
 The display fits where you are: a window when there is a graphical session
 (DISPLAY or WAYLAND_DISPLAY), the text screen drawn in the terminal
@@ -14,7 +14,8 @@ resets the machine as it would a PC: only the tests run QEMU with
 -no-reboot. Before QEMU starts, the image's size (FILE, which the build
 writes) and how to quit are printed.
 
-Through a pipe (standard input not a terminal), --nox types what it reads
+Through a pipe (standard input not a terminal), --nox and --uefi type what
+they read
 into COM1 once the shell's first prompt is there, and ends QEMU once the
 input is over and the kernel has halted (`halt`, a panic) or said nothing
 for IDLE_SECONDS:
@@ -55,18 +56,22 @@ def display_kind(nox=False):
         else 'curses'
 
 
-def qemu_command(image, iso=False, display='curses', logs='.'):
+def qemu_command(image, iso=False, display='curses', logs='.', uefi=None):
     """The QEMU command line of the run targets. display: 'window', 'curses',
     'nox' (COM1 and the monitor on the terminal), 'pipe' (COM1 on standard
     input and output) or 'none'; logs: the folder
-    of debugcon.log and serial.log. No -no-reboot: a person's reboot resets
-    the machine."""
+    of debugcon.log and serial.log; uefi: the UEFI firmware to boot the ISO
+    image on (x86_64 firmware, so the 64-bit QEMU for either image). No
+    -no-reboot: a person's reboot resets the machine."""
     # TCG, not KVM: under KVM the VGA window is coalesced MMIO, and a kernel
     # that halts with interrupts off never exits to QEMU to flush it, so the
     # screen would never show what it wrote.
-    cmd = [elf.qemu_for(image), '-accel', 'tcg', '-m', '128M', '-nic', 'none',
+    cmd = ['qemu-system-x86_64' if uefi else elf.qemu_for(image), '-accel', 'tcg',
+           '-m', '256M' if uefi else '128M', '-nic', 'none',
            '-debugcon', 'file:' + os.path.join(logs, 'debugcon.log')]
-    cmd += ['-cdrom', image] if iso else ['-kernel', image]
+    if uefi:
+        cmd += ['-bios', uefi]
+    cmd += ['-cdrom', image] if iso or uefi else ['-kernel', image]
     if display == 'nox':
         # COM1 and the monitor on the terminal, no screen at all. Not
         # -nographic: it also makes SeaBIOS write to COM1, escape codes that
@@ -158,14 +163,15 @@ def debug(image, iso):
         qemu.wait()
 
 
-def through_pipe(image):
-    """qemu-nox with standard input a pipe: type it into COM1 after the first
-    prompt, and end QEMU when the input is over and the kernel has halted or
-    gone quiet. Returns 0, or 1 if QEMU ended by itself with an error."""
+def through_pipe(image, uefi=None):
+    """qemu-nox (or qemu-uefi) with standard input a pipe: type it into COM1
+    after the first prompt, and end QEMU when the input is over and the
+    kernel has halted or gone quiet. Returns 0, or 1 if QEMU ended by itself
+    with an error."""
     folder = tempfile.mkdtemp(prefix='sluice-nox-')
     qmp_path = os.path.join(folder, 'qmp.sock')
     qemu = subprocess.Popen(
-        qemu_command(image, display='pipe') + [
+        qemu_command(image, display='pipe', uefi=uefi) + [
             '-qmp', 'unix:{},server=on,wait=off'.format(qmp_path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     seen = {'prompt': threading.Event(), 'last': time.monotonic()}
@@ -184,7 +190,8 @@ def through_pipe(image):
                 seen['prompt'].set()
     copier = threading.Thread(target=copy_output, daemon=True)
     copier.start()
-    seen['prompt'].wait(timeout=10)  # no shell in this build: type anyway
+    # No shell in this build: type anyway. UEFI firmware takes seconds more.
+    seen['prompt'].wait(timeout=40 if uefi else 10)
     try:
         qemu.stdin.write(sys.stdin.buffer.read())
         qemu.stdin.flush()
@@ -253,13 +260,14 @@ def halted_for_good(regs):
 def main():
     args = sys.argv[1:]
     size = args[args.index('--size') + 1] if '--size' in args else None
-    iso, gdb, nox = '--iso' in args, '--gdb' in args, '--nox' in args
-    image = [a for a in args[:] if not a.startswith('--') and a != size][0]
+    uefi = args[args.index('--uefi') + 1] if '--uefi' in args else None
+    iso, gdb, nox = '--iso' in args, '--gdb' in args, '--nox' in args or bool(uefi)
+    image = [a for a in args[:] if not a.startswith('--') and a not in (size, uefi)][0]
     if size and os.path.exists(size):
         with open(size) as f:
             sys.stdout.write(f.read())
     if nox and piped_input():
-        sys.exit(through_pipe(image))
+        sys.exit(through_pipe(image, uefi))
     attach_terminal()
     if gdb:
         print(QUIT_HINTS['gdb'])
@@ -268,7 +276,7 @@ def main():
     display = display_kind(nox)
     print(QUIT_HINTS[display])
     sys.stdout.flush()
-    cmd = qemu_command(image, iso, display)
+    cmd = qemu_command(image, iso, display, uefi=uefi)
     os.execvp(cmd[0], cmd)
 
 

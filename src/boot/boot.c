@@ -7,6 +7,8 @@
 #include "asm/guard.h"
 #include "asm/page.h"
 #include "console/console.h"
+#include "console/framebuffer.h"
+#include "core/format.h"
 #include "core/panic.h"
 #include "pc/screen.h"
 #include "boot/memory.h"
@@ -18,6 +20,42 @@
 
 /* Readable on every background: yellow on dark ones, blue on light ones. */
 #define TITLE_COLOR (CONFIG_FOREGROUND == VGA_WHITE ? VGA_YELLOW : VGA_BLUE)
+
+/* A loader may leave the display in a graphics mode (on UEFI firmware,
+ * which has no VGA text, it must), where the console's text does not show:
+ * paint a direct-colour mode in the background colour, so that the screen
+ * shows the kernel runs, and say so on COM1 (the console's mirror) and the
+ * debug port. */
+static void
+boot_graphics_notice(const struct multiboot_info *info)
+{
+    struct framebuffer fb = {
+        .addr = info->framebuffer_addr,
+        .pitch = info->framebuffer_pitch,
+        .width = info->framebuffer_width,
+        .height = info->framebuffer_height,
+        .bpp = info->framebuffer_bpp,
+        .red_pos = info->red_pos,
+        .red_size = info->red_size,
+        .green_pos = info->green_pos,
+        .green_size = info->green_size,
+        .blue_pos = info->blue_pos,
+        .blue_size = info->blue_size,
+    };
+    bool painted =
+        info->framebuffer_type == MULTIBOOT_FRAMEBUFFER_RGB &&
+        framebuffer_paint(&fb, CONFIG_BACKGROUND, ARCH_BOOT_REACH_LAST,
+                          (uintptr_t)kernel_image_start, (uintptr_t)kernel_image_end);
+    char line[192];
+    ksnprintf(line, sizeof line,
+              "display: a %ux%u graphics mode (%u bits per pixel at 0x%llx), %s%s: VGA "
+              "text does not show in it; the console's text is on COM1",
+              fb.width, fb.height, fb.bpp, (unsigned long long)fb.addr,
+              painted ? "painted " : "not painted",
+              painted ? console_color_name(CONFIG_BACKGROUND) : "");
+    kprintf("%s\n", line);
+    core_debug_line(line);
+}
 
 /* What was built and what the loader found: the first lines on screen. */
 static void
@@ -32,6 +70,10 @@ boot_banner(const struct multiboot_info *info)
                 info->mem_upper);
     } else {
         kprintf("memory: not reported by the boot loader\n");
+    }
+    if ((info->flags & MULTIBOOT_INFO_FRAMEBUFFER) &&
+        info->framebuffer_type != MULTIBOOT_FRAMEBUFFER_EGA_TEXT) {
+        boot_graphics_notice(info);
     }
 }
 

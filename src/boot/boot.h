@@ -12,6 +12,10 @@
  * and RSI). The normal kernel's is main.c's, a test kernel brings its own. */
 __attribute__((noreturn)) void kmain(uint32_t magic, const struct multiboot_info *info);
 
+/* The linker script's bounds of the loaded image: code, data, bss and the
+ * boot stack. */
+extern char kernel_image_start[], kernel_image_end[];
+
 /* Paint the screen in the background colour and initialise every enabled
  * subsystem. The architecture's entry has checked magic (a wrong one ends
  * in a readable failure on screen and on the debug port before C runs).

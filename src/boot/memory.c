@@ -3,16 +3,13 @@
 #include <stdint.h>
 
 #include "asm/memory.h"
+#include "boot/boot.h"
 #include "core/format.h"
 #include "core/string.h"
 
 #define ONE_MIB 0x100000ull
 /* The fewest bytes after an entry's size field: base, length and type. */
 #define MMAP_ENTRY_SIZE 20
-
-/* The linker script's bounds of the loaded image: code, data, bss and the
- * boot stack. */
-extern char kernel_image_start[], kernel_image_end[];
 
 /* Keep [start, start + len) out of the heap. */
 static void

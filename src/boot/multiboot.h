@@ -17,10 +17,17 @@
 #define MULTIBOOT_INFO_LOADER_NAME (1u << 9)  /* boot_loader_name valid */
 #define MULTIBOOT_INFO_APM         (1u << 10) /* apm_table valid */
 #define MULTIBOOT_INFO_VBE         (1u << 11) /* vbe_control_info, vbe_mode_info valid */
+#define MULTIBOOT_INFO_FRAMEBUFFER (1u << 12) /* the framebuffer fields valid */
 
-/* The whole info structure, framebuffer fields included (the struct below
- * stops at what sluice reads). */
-#define MULTIBOOT_INFO_SIZE        116
+/* framebuffer_type: a palette mode, direct colour, or VGA text (whose
+ * "framebuffer" is the cells at 0xB8000, width and height in characters). */
+#define MULTIBOOT_FRAMEBUFFER_INDEXED  0
+#define MULTIBOOT_FRAMEBUFFER_RGB      1
+#define MULTIBOOT_FRAMEBUFFER_EGA_TEXT 2
+
+/* The whole info structure, framebuffer fields included, as GRUB lays it
+ * out (see the colour fields below). */
+#define MULTIBOOT_INFO_SIZE        120
 #define MULTIBOOT_APM_SIZE         20
 #define MULTIBOOT_VBE_CONTROL_SIZE 512
 #define MULTIBOOT_VBE_MODE_SIZE    256
@@ -63,7 +70,24 @@ struct multiboot_info {
     uint32_t apm_table;
     uint32_t vbe_control_info;
     uint32_t vbe_mode_info;
+    uint16_t vbe_mode, vbe_interface_seg, vbe_interface_off, vbe_interface_len;
+    uint64_t framebuffer_addr; /* MULTIBOOT_INFO_FRAMEBUFFER */
+    uint32_t framebuffer_pitch, framebuffer_width, framebuffer_height;
+    uint8_t framebuffer_bpp, framebuffer_type;
+    /* The spec's table puts the colour fields at offset 110; GRUB, the
+     * reference loader, compiles the spec's own multiboot.h, whose union
+     * (with a 32-bit palette address) is aligned to 4: they are at 112,
+     * and the structure is 120 bytes (seen from GRUB 2.06 on UEFI: at 110
+     * a 32-bit GOP mode reads as red 0:0, green 16:8, blue 8:8). */
+    uint16_t color_info_align;
+    /* For MULTIBOOT_FRAMEBUFFER_RGB (an indexed mode has its palette's
+     * address and size here): each colour's field, position then size. */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+    uint16_t tail_align;
 } __attribute__((packed));
+
+_Static_assert(sizeof(struct multiboot_info) == MULTIBOOT_INFO_SIZE,
+               "the Multiboot info's layout: section 3.3, as GRUB aligns it");
 
 /* One memory map entry; size counts the bytes after itself, so the next
  * entry starts size + 4 bytes further on. */

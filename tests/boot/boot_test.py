@@ -56,6 +56,11 @@ VGA_PALETTE = {'black': 0, 'blue': 1, 'green': 2, 'cyan': 3, 'red': 4, 'magenta'
                'brown': 6, 'light-grey': 7, 'dark-grey': 8, 'light-blue': 9,
                'light-green': 10, 'light-cyan': 11, 'light-red': 12,
                'light-magenta': 13, 'yellow': 14, 'white': 15}
+# The same colours as the standard VGA DAC shows them, 0xRRGGBB (the
+# graphics-mode scenario's expected pixels).
+VGA_RGB = dict(zip(VGA_PALETTE, (
+    0x000000, 0x0000AA, 0x00AA00, 0x00AAAA, 0xAA0000, 0xAA00AA, 0xAA5500, 0xAAAAAA,
+    0x555555, 0x5555FF, 0x55FF55, 0x55FFFF, 0xFF5555, 0xFF55FF, 0xFFFF55, 0xFFFFFF)))
 
 
 def boot_attr(cfg):
@@ -1415,6 +1420,141 @@ def heap_bad_map(args, cfg, how):
                 raise MachineError('panicked:\n' + m.debug_log())
 
 
+LOW_FREE = 0x7000  # conventional memory no loader or BIOS data of QEMU's uses
+
+
+def vga_framebuffer(m):
+    """The physical address and size of the standard VGA's linear framebuffer
+    (its PCI BAR 0, where the firmware put it), read from QEMU."""
+    for bus in m.qmp('query-pci'):
+        for dev in bus['devices']:
+            if dev['class_info']['class'] == 0x0300:  # a VGA-compatible display
+                bar = next(r for r in dev['regions'] if r.get('bar') == 0)
+                return bar['address'], bar['size']
+    raise MachineError('no VGA on the PCI bus')
+
+
+@scenario
+def graphics_mode(args, cfg, how):
+    """A loader that left the display in a graphics mode says so in
+    Multiboot's framebuffer info (flag 12; GRUB on UEFI must). VGA text does
+    not show there, so the kernel paints a direct-colour mode in the
+    background colour and says so on COM1 and the debug port; a palette
+    mode it leaves as it is, and says that; so too a mode whose address is
+    the kernel's own image (a loader's mistake), which painting would
+    destroy. The mode here lies in the VGA's own memory, 8 MiB into its
+    linear framebuffer (clear of the text planes), 40x30 pixels of 32 bits
+    with 32 bytes of padding after each row: every pixel holds the colour,
+    and the padding and the bytes around it are as they were. The kernel
+    goes on."""
+    width, height, pitch = 40, 30, 40 * 4 + 32
+    rgb = VGA_RGB[args.background]
+    pixel = bytes([rgb & 0xFF, rgb >> 8 & 0xFF, rgb >> 16, 0])
+    for kind, over_kernel, painted, shot in ((1, False, True, 'rgb'),
+                                             (0, False, False, 'indexed'),
+                                             (1, True, False, 'over-kernel')):
+        where = []
+
+        def patch(stub, info):
+            """QEMU's info ends before the framebuffer fields: a copy of
+            it with them (GRUB's layout, the colour fields at 112) goes
+            to free low memory, and EBX to the copy."""
+            if over_kernel:
+                addr = elf_symbol(args.elf, 'kernel_image_start')
+            else:
+                addr = vga_framebuffer(m)[0] + 0x800000
+                stub.write_memory(addr - 64, b'\xee' * (pitch * height + 128))
+            where.append(addr)
+            flags, = struct.unpack('<I', stub.read_memory(info, 4))
+            copy = struct.pack('<I', flags | 1 << 12) + stub.read_memory(info + 4, 84)
+            copy += struct.pack('<QIIIBBH6BH', addr, pitch, width, height, 32, kind, 0,
+                                16, 8, 8, 8, 0, 8, 0)
+            stub.write_memory(LOW_FREE, copy)
+            stub.set_register('ebx', LOW_FREE)
+
+        m = Machine(args.elf, memory=MEMORY, gdb=True).start()
+        with m:
+            stub = GdbStub(m.gdb_port, args.elf)
+            stub.run_to(elf_symbol(args.elf, '_start'))
+            patch(stub, stub.register('ebx'))
+            stub.detach()
+            line = 'display: a {}x{} graphics mode (32 bits per pixel at {:#x}), {}: VGA ' \
+                   'text does not show in it; the console\'s text is on COM1'.format(
+                       width, height, where[0],
+                       'painted ' + args.background if painted else 'not painted')
+            try:
+                m.wait_until(lambda m: line + '\n' in m.debug_log(), 15, 'the display line')
+                m.wait_until(lambda m: line + '\r\n' in m.serial_log(), 15,
+                             'the display line on COM1')
+                if cfg['CONFIG_KEYBOARD']:
+                    wait_main_loop(m)
+                    typed_ok(m, cfg, 'after the graphics mode')
+            finally:
+                shoot(m, args, 'graphics-mode-' + shot)
+            got = m.memory(where[0] - 64, pitch * height + 128) if not over_kernel else b''
+        want = bytearray(b'\xee' * len(got))
+        if painted:
+            for y in range(height):
+                at = 64 + y * pitch
+                want[at:at + width * 4] = pixel * width
+        if got != bytes(want):
+            first = next(i for i in range(len(got)) if got[i] != want[i])
+            raise MachineError('{} mode: framebuffer byte {:+d} (row {}) is {:#04x}, want '
+                               '{:#04x}'.format(shot, first - 64, (first - 64) // pitch,
+                                                got[first], want[first]))
+        if 'PANIC' in m.debug_log():
+            raise MachineError('panicked:\n' + m.debug_log())
+
+
+@scenario
+def uefi(args, cfg, how):
+    """The ISO on UEFI firmware (OVMF, as a PC without BIOS): GRUB's UEFI
+    half boots the kernel in the graphics mode the firmware set up, with
+    the framebuffer in the Multiboot info; there is no VGA text. The kernel
+    paints the whole display in the background colour (QEMU's screendump,
+    every pixel) and says so in the console's text on COM1, the banner
+    before it, and no error of GRUB's; with the keyboard the shell answers
+    on COM1. OVMF's x86_64
+    firmware needs qemu-system-x86_64, which runs the i686 image as well."""
+    with Machine(args.iso, iso=True, memory='256M', qemu='qemu-system-x86_64',
+                 extra=['-bios', args.ovmf]) as m:
+        try:
+            m.wait_until(lambda m: 'display: ' in m.debug_log(), 60, 'the display line')
+            line = next(l for l in m.debug_log().split('\n') if l.startswith('display: '))
+            want = re.compile(r'display: a (\d+)x(\d+) graphics mode \((?:15|16|24|32) bits '
+                              r'per pixel at 0x[0-9a-f]+\), painted {}: VGA text does not '
+                              r'show in it; the console\'s text is on COM1'.format(
+                                  re.escape(args.background)))
+            if not want.fullmatch(line):
+                raise MachineError('the display line is {!r}'.format(line))
+            m.wait_until(lambda m: line + '\r\n' in m.serial_log(), 15,
+                         'the display line on COM1')
+            before = m.serial_log().split(line)[0]
+            if 'sluice 0.1.0\r\n' not in before:
+                raise MachineError('COM1 lacks the banner:\n' + m.serial_log())
+            if 'error:' in before:  # GRUB's, for a module the ISO lacks, say
+                raise MachineError('an error on COM1 before the kernel:\n' + before)
+            width, height, pixels = m.screen_pixels()
+            mode = tuple(int(n) for n in want.fullmatch(line).groups())
+            if (width, height) != mode:
+                raise MachineError('the display shows {}x{}, the line says {}x{}'.format(
+                    width, height, *mode))
+            rgb = VGA_RGB[args.background].to_bytes(3, 'big')
+            wrong = sum(pixels[i:i + 3] != rgb for i in range(0, len(pixels), 3))
+            if wrong:
+                raise MachineError('{} of {} pixels are not {} ({:06x})'.format(
+                    wrong, width * height, args.background, VGA_RGB[args.background]))
+            if cfg['CONFIG_KEYBOARD']:
+                wait_main_loop(m)
+                m.send_keys('echo ok\n')
+                m.wait_until(lambda m: '> echo ok\r\nok\r\n> ' in m.serial_log(), 15,
+                             '`echo ok` answered on COM1')
+        finally:
+            shoot(m, args, 'uefi')
+        if 'PANIC' in m.debug_log():
+            raise MachineError('panicked:\n' + m.debug_log())
+
+
 @scenario
 def heap_unreachable(args, cfg, how):
     """RAM the kernel cannot map is left out, and said: i686, without
@@ -1756,6 +1896,26 @@ def nox_pipe(args, cfg, how):
     want = [r'^sluice\.elf: \d+ loadable bytes', r'sluice 0\.1\.0\n',
             r'\n> mem\nheap: \d+ KiB in ' + REGIONS + r'\n  used 0 B, free \d+ B',
             r'\n> halt\nhalted\n']
+    missing = [w for w in want if not re.search(w, out)]
+    if r.returncode != 0 or missing:
+        raise MachineError('exit {}, missing {} in:\n{}{}'.format(
+            r.returncode, missing, out, r.stderr.decode(errors='replace')))
+
+
+@scenario
+def uefi_pipe(args, cfg, how):
+    """The qemu-uefi run target through its pipe, as qemu-nox's: `printf
+    'echo ok\\nhalt\\n' | run_qemu.py --uefi OVMF sluice.iso` boots the ISO on
+    UEFI firmware and prints the image size, the banner with the display
+    line, the shell's answers and "halted", and ends by itself."""
+    size = os.path.join(os.path.dirname(args.elf), 'sluice.size')
+    r = subprocess.run([sys.executable, os.path.join(ROOT, 'tools', 'run_qemu.py'),
+                        '--uefi', args.ovmf, '--size', size, args.iso],
+                       input=b'echo ok\nhalt\n', capture_output=True, timeout=120)
+    out = r.stdout.decode(errors='replace').replace('\r\n', '\n')
+    want = [r'^sluice\.elf: \d+ loadable bytes', r'sluice 0\.1\.0\n',
+            r'\ndisplay: a \d+x\d+ graphics mode .*, painted ' + re.escape(args.background),
+            r'\n> echo ok\nok\n> halt\nhalted\n']
     missing = [w for w in want if not re.search(w, out)]
     if r.returncode != 0 or missing:
         raise MachineError('exit {}, missing {} in:\n{}{}'.format(
@@ -2332,6 +2492,7 @@ def main():
     p.add_argument('--elf', required=True)
     p.add_argument('--background', choices=sorted(VGA_PALETTE), default='red')
     p.add_argument('--iso')
+    p.add_argument('--ovmf', help='the UEFI firmware (uefi)')
     p.add_argument('--ktest')
     p.add_argument('--how', choices=['kernel', 'iso'], default='kernel')
     p.add_argument('--shots')

@@ -272,6 +272,18 @@ class Machine:
     def screendump(self, path):
         self.qmp('screendump', filename=os.path.abspath(path), format='png')
 
+    def screen_pixels(self):
+        """What the display shows, as QEMU draws it: (width, height, the
+        pixels' RGB bytes row by row), from a PPM screendump."""
+        path = os.path.join(self.dir, 'screen.ppm')
+        self.qmp('screendump', filename=path)
+        with open(path, 'rb') as f:
+            magic, size, depth, pixels = f.read().split(b'\n', 3)
+        width, height = map(int, size.split())
+        if magic != b'P6' or depth != b'255' or len(pixels) != width * height * 3:
+            raise MachineError('screendump: not an 8-bit PPM of {}x{}'.format(width, height))
+        return width, height, pixels
+
     def send_keys(self, text, gap=0.01):
         """Type text, one key every gap seconds (see press). QEMU's PS/2
         keyboard holds 16 bytes, 8 keys: typed faster than a starved vCPU

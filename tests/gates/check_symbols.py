@@ -22,7 +22,7 @@ import sys
 
 SUBSYSTEMS = {
     'color-console': {'prefixes': ('console_', 'vga_', 'kprintf', 'kvprintf',
-                                   'serial_'),
+                                   'serial_', 'framebuffer_'),
                       'entry': 'console_init'},
     'keyboard': {'prefixes': ('irq_', 'kbd_', 'desc_', 'idt_', 'gdt_', 'pic_',
                               'shell_', 'isr_', 'exception_', 'i8042_', 'arch_',

@@ -4,13 +4,14 @@
 #include "arch/x86/guard.h"
 
 #include "arch/x86/exceptions.h"
+#include "boot/boot.h"
 #include "asm/interrupts.h"
 #include "core/format.h"
 #include "pc/screen.h"
 
 /* The guard linker script (kernel-guard.ld): text and rodata each start on
  * a page and end where the next part's page starts. */
-extern const char kernel_image_start[], kernel_text_end[], kernel_rodata_end[];
+extern const char kernel_text_end[], kernel_rodata_end[];
 /* entry.asm: the page below the boot stack. */
 extern const uint8_t boot_guard_page[];
 

@@ -5,4 +5,9 @@
 
 #define ARCH_PAGE_SIZE 4096
 
+/* The last address every image reaches from its entry on, whatever the
+ * gates: the first 4 GiB (i686 without paging reaches no more; x86_64's
+ * entry and i686's guard pages map them all). */
+#define ARCH_BOOT_REACH_LAST 0xFFFFFFFFull
+
 #endif
