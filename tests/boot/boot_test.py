@@ -1555,6 +1555,55 @@ def uefi(args, cfg, how):
             raise MachineError('panicked:\n' + m.debug_log())
 
 
+def run_first(stub, image, code):
+    """At _start (32-bit protected mode, paging off, on both widths), run
+    code first, as firmware or a loader would have before: it is placed in
+    free low memory with a jump back to _start after it."""
+    start = elf_symbol(image, '_start')
+    stub.run_to(start)
+    back = LOW_FREE + len(code) + 6  # the jump's operand: where _start is kept
+    stub.write_memory(LOW_FREE, code + b'\xff\x25' + struct.pack('<II', back, start))
+    stub.set_register('eip', LOW_FREE)
+
+
+def mov_to(address, value):
+    """mov dword [address], value"""
+    return b'\xc7\x05' + struct.pack('<II', address, value)
+
+
+LAPIC = 0xFEE00000  # where the firmware put the local APIC's page
+
+
+@scenario
+def lapic_masked(args, cfg, how):
+    """The 8259's interrupts reach the CPU through the local APIC's LINT0,
+    which firmware is to leave in virtual-wire mode (ExtINT); qboot, a
+    loader or another kernel may leave LINT0 masked, or the whole APIC
+    software-disabled (which masks every entry). The kernel puts it back:
+    keys typed reach the shell (or paint the screen), and QEMU's view of
+    the APIC shows LINT0 ExtINT and LINT1 NMI, unmasked."""
+    for state, code in (('LINT0 masked', mov_to(LAPIC + 0x350, 0x10000)),
+                        ('the APIC software-disabled', mov_to(LAPIC + 0xF0, 0xFF))):
+        m = Machine(args.elf, memory=MEMORY, gdb=True).start()
+        with m:
+            stub = GdbStub(m.gdb_port, args.elf)
+            run_first(stub, args.elf, code)
+            stub.detach()
+            try:
+                wait_main_loop(m)
+                typed_ok(m, cfg, 'with ' + state + ' at boot')
+            finally:
+                shoot(m, args, 'lapic-masked')
+            lvt = {l.split()[0]: l for l in m.hmp('info lapic').splitlines()
+                   if l.startswith(('LVT0', 'LVT1'))}
+            for entry, mode in (('LVT0', 'ExtINT'), ('LVT1', 'NMI')):
+                if entry not in lvt or mode not in lvt[entry] or 'masked' in lvt[entry]:
+                    raise MachineError('with {} at boot: {} is {!r}, want {}, unmasked'.format(
+                        state, entry, lvt.get(entry), mode))
+        if 'PANIC' in m.debug_log():
+            raise MachineError('panicked:\n' + m.debug_log())
+
+
 @scenario
 def heap_unreachable(args, cfg, how):
     """RAM the kernel cannot map is left out, and said: i686, without
@@ -1828,6 +1877,28 @@ def serial_shell(args, cfg, how):
                      'the same lines on COM1')
         if 'dropped' in m.debug_log():
             raise MachineError('the kernel dropped keys:\n' + m.debug_log())
+
+
+@scenario
+def microvm(args, cfg, how):
+    """QEMU's microvm, a machine of another kind: no PCI, no VGA, no 8042,
+    and firmware (qboot) that leaves the local APIC's LINT0 masked, not in
+    virtual-wire mode. The kernel says there is no keyboard controller and
+    goes on; the shell, typed on COM1, answers there (its IRQ 4 comes
+    through the 8259 and LINT0, which the kernel set to ExtINT)."""
+    m = Machine(args.elf, memory=MEMORY, serial_socket=True, qemu='qemu-system-x86_64')
+    m.cmd = ['none' if a == 'std' and m.cmd[i - 1] == '-vga' else a
+             for i, a in enumerate(m.cmd)] + ['-M', 'microvm']
+    m.start()
+    with m:
+        wait_main_loop(m)
+        if 'no PS/2 controller' not in m.debug_log():
+            raise MachineError('no notice of the missing 8042:\n' + m.debug_log())
+        m.type_serial(b'echo on microvm\r')
+        m.wait_until(lambda m: '> echo on microvm\r\non microvm\r\n> ' in m.serial_log(), 15,
+                     'the shell answering on COM1')
+        if 'PANIC' in m.debug_log():
+            raise MachineError('panicked:\n' + m.debug_log())
 
 
 SERIAL_STALLED = ('serial: COM1 takes no bytes: what it cannot take at once is dropped '

@@ -1,5 +1,6 @@
 /* CPU exception reports, 32-bit. */
 #include "arch/x86/exceptions.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/i686/desc.h"
 #include "arch/x86/i686/frame.h"
 #include "asm/interrupts.h"
@@ -50,4 +51,5 @@ arch_interrupts_init(void)
 {
     desc_init(double_fault_task);
     exception_machine_check_init();
+    x86_lapic_virtual_wire();
 }

@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "arch/x86/exceptions.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/x86_64/desc.h"
 #include "arch/x86/x86_64/frame.h"
 #include "asm/interrupts.h"
@@ -46,4 +47,5 @@ arch_interrupts_init(void)
 {
     desc_init();
     exception_machine_check_init();
+    x86_lapic_virtual_wire();
 }
