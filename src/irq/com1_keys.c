@@ -12,11 +12,56 @@
 #define COM1_IRQ  4
 #define UART_FIFO 16 /* bytes a 16550 holds */
 #define DEL       0x7F
+#define ESC       0x1B
+#define CSI_MAX   16 /* parameter bytes a terminal's key sends, and more */
 /* Queue slots COM1 leaves to the PS/2 keyboard. A sender faster than the
  * shell (a pipe) fills the queue down to these, then waits in the UART. */
 #define KEYBOARD_RESERVE 8
 
 static bool stopped; /* IRQ 4 off until the queue has room again */
+
+/* Where an escape sequence stands. A terminal sends the arrows, Home, End,
+ * Delete and the function keys as ESC [ parameters final (CSI) or ESC O
+ * letter (SS3); the line editor has no use for them (nor for the PS/2
+ * keyboard's, which it ignores), so they are dropped whole, not typed as
+ * their tails ("[A" for Up). An ESC before any other byte (Alt+key, or the
+ * Esc key and then a letter) drops the ESC alone. */
+enum escape {
+    PLAIN,
+    AFTER_ESC,
+    IN_CSI,
+    IN_SS3
+};
+
+/* True when c is part of an escape sequence (and so not a key), moving
+ * *state on. */
+static bool
+in_escape(enum escape *state, char c)
+{
+    static unsigned params;
+    switch (*state) {
+    case AFTER_ESC:
+        *state = c == '[' ? IN_CSI : c == 'O' ? IN_SS3 : c == ESC ? AFTER_ESC : PLAIN;
+        params = 0;
+        return *state != PLAIN;
+    case IN_CSI:
+        if (c >= 0x20 && c <= 0x3F && ++params <= CSI_MAX) {
+            return true; /* parameter and intermediate bytes */
+        }
+        *state = PLAIN;
+        return c >= 0x40 && c <= 0x7E; /* the final byte; else not a sequence */
+    case IN_SS3:
+        *state = PLAIN;
+        return true;
+    case PLAIN:
+        break;
+    }
+    if (c == ESC) {
+        *state = AFTER_ESC;
+        return true;
+    }
+    return false;
+}
 
 /* IRQ 4: take all the UART holds, while the queue has room. The UART keeps
  * its interrupt line up while a byte waits, and the 8259 takes only rising
@@ -28,6 +73,7 @@ static void
 com1_irq(void)
 {
     static bool after_cr;
+    static enum escape escape;
     char c;
     for (;;) {
         if (kbd_room() <= KEYBOARD_RESERVE) {
@@ -37,6 +83,9 @@ com1_irq(void)
         }
         if (!serial_receive(&c)) {
             return;
+        }
+        if (in_escape(&escape, c)) {
+            continue;
         }
         if (c == '\n' && after_cr) {
             after_cr = false; /* the LF of a CR LF: Enter came with the CR */
@@ -50,9 +99,17 @@ com1_irq(void)
 void
 irq_com1_keys_init(void)
 {
-    if (serial_receive_interrupt(true) && irq_register(COM1_IRQ, com1_irq) != 0) {
-        core_debug_line("com1: IRQ 4 already has a handler");
+    if (!serial_receive_interrupt(true)) {
+        return;
     }
+    if (irq_register(COM1_IRQ, com1_irq) != 0) {
+        core_debug_line("com1: IRQ 4 already has a handler");
+        return;
+    }
+    /* What was typed ahead raises no interrupt of its own (serial_init
+     * kept it, or the UART's line went up before the PIC listened): take
+     * it now. */
+    com1_irq();
 }
 
 void

@@ -8,8 +8,9 @@
 #include <stddef.h>
 
 /* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on, no
- * interrupts (output is polled). False, and COM1 unused from then on, when
- * no UART answers there. */
+ * interrupts (output is polled); what was typed ahead (up to 16 bytes) is
+ * kept for serial_receive. False, and COM1 unused from then on, when no
+ * UART answers there. */
 bool serial_init(void);
 
 /* Send n bytes; '\n' goes out as "\r\n" for terminals. A UART that takes
@@ -24,7 +25,8 @@ void serial_write(const char *s, size_t n);
  * UART. */
 bool serial_receive_interrupt(bool on);
 
-/* Take a received byte into *c; false when none waits. */
+/* Take a received byte into *c, those typed ahead of serial_init first;
+ * false when none waits. */
 bool serial_receive(char *c);
 
 #endif

@@ -402,7 +402,8 @@ shell_key(const struct kbd_event *ev)
     if (!ev->pressed || !ev->ascii) {
         return;
     }
-    char c = ev->ascii;
+    /* Tab separates words as a space does: the line has no tab stops. */
+    char c = ev->ascii == '\t' ? ' ' : ev->ascii;
     if (c == '\n' || c == '\r') {
         kprintf("\n");
         line[line_len] = '\0';
@@ -420,7 +421,10 @@ shell_key(const struct kbd_event *ev)
     } else if (c >= ' ' && c <= '~' && line_len < LINE_MAX) {
         line[line_len++] = c;
         console_write(&c, 1);
-    } else if (c >= ' ' && c <= '~') {
-        console_bell(); /* the line is full */
+    } else {
+        /* The line is full, or c is not a character it takes (a control
+         * character, a byte of UTF-8 from COM1): nothing is typed, and
+         * the bell says so. */
+        console_bell();
     }
 }

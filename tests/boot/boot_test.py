@@ -1901,6 +1901,43 @@ def microvm(args, cfg, how):
             raise MachineError('panicked:\n' + m.debug_log())
 
 
+@scenario
+def serial_keys(args, cfg, how):
+    """What else a terminal on COM1 sends. A line typed before the kernel
+    runs (the machine started paused) is kept whole: the UART's FIFOs,
+    switched on at boot, would drop what it holds ("cho" for "echo"). The
+    arrows, Home, Delete and F-keys' escape sequences (ESC [ ... and ESC O
+    x) are dropped whole, as the PS/2 keyboard's keys are, not typed as
+    their tails; an ESC before a letter (Alt+x) drops the ESC. Tab
+    separates words as a space does, on COM1 and the PS/2 keyboard. A byte
+    the line does not take (UTF-8's, here of an e acute) rings the bell, a
+    BEL on COM1, instead of vanishing."""
+    m = Machine(args.elf, memory=MEMORY, serial_socket=True, extra=['-S']).start()
+    with m:
+        m.type_serial(b'echo typed ahead\r')
+        m.qmp('cont')
+        try:
+            m.wait_until(lambda m: '> echo typed ahead\r\ntyped ahead\r\n> ' in m.serial_log(),
+                         15, 'the line typed ahead, run whole')
+            wait_main_loop(m)
+            m.type_serial(b'echo a\x1b[Ab\x1b[Dc\x1b[Hd\x1b[3~e\x1bOPf\x1b[15~g\x1bxh\r')
+            m.wait_until(lambda m: '> echo abcdefgxh\r\nabcdefgxh\r\n> ' in m.serial_log(), 15,
+                         'the escape sequences dropped')
+            m.type_serial(b'echo x\ty\r')
+            m.wait_until(lambda m: '> echo x y\r\nx y\r\n> ' in m.serial_log(), 15,
+                         'Tab on COM1 as a space')
+            m.send_keys('echo p\tq\n')
+            m.wait_until(lambda m: '> echo p q\r\np q\r\n> ' in m.serial_log(), 15,
+                         'the Tab key as a space')
+            m.type_serial('echo caf\u00e9!\r'.encode())
+            m.wait_until(lambda m: '> echo caf\a\a!\r\ncaf!\r\n> ' in m.serial_log(), 15,
+                         'a bell for each byte of the e acute')
+        finally:
+            shoot(m, args, 'serial-keys')
+        if 'unknown command' in m.serial_log():
+            raise MachineError('a wrong command ran:\n' + m.serial_log())
+
+
 SERIAL_STALLED = ('serial: COM1 takes no bytes: what it cannot take at once is dropped '
                   'until it does\n')
 
