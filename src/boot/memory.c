@@ -1,5 +1,6 @@
 #include "boot/memory.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "asm/memory.h"
@@ -10,6 +11,26 @@
 #define ONE_MIB 0x100000ull
 /* The fewest bytes after an entry's size field: base, length and type. */
 #define MMAP_ENTRY_SIZE 20
+/* The loader's structures lie below 4 GiB (their addresses are 32 bits). */
+#define BELOW_4GIB (1ull << 32)
+/* GRUB loads any number of modules; a count past this one is a wrong count
+ * (walking it would read garbage for minutes, silently). */
+#define MAX_MODULES 4096
+/* ELF's section count is 16 bits (e_shnum). */
+#define MAX_SECTIONS 0xFFFF
+
+/* Add a line to mem->notices (the last one is kept for the last word when
+ * they run out). */
+__attribute__((format(printf, 2, 3))) static void
+note(struct boot_memory *mem, const char *fmt, ...)
+{
+    int at = mem->notice_count < BOOT_MEMORY_NOTICES ? mem->notice_count++
+                                                     : BOOT_MEMORY_NOTICES - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(mem->notices[at], sizeof mem->notices[at], fmt, ap);
+    va_end(ap);
+}
 
 /* Keep [start, start + len) out of the heap. */
 static void
@@ -36,7 +57,16 @@ static void
 reserve_elf_sections(struct boot_memory *mem, const struct multiboot_info *info)
 {
     const struct multiboot_elf_shdr_table *t = &info->elf_sections;
-    reserve(mem, t->addr, (uint64_t)t->num * t->size);
+    uint64_t bytes = (uint64_t)t->num * t->size;
+    if (t->num > MAX_SECTIONS ||
+        (t->num && t->size < sizeof(struct elf32_section_header)) ||
+        t->addr + bytes > BELOW_4GIB) {
+        note(mem,
+             "heap: ELF section table malformed (%u headers of %u bytes): not kept out",
+             t->num, t->size);
+        return;
+    }
+    reserve(mem, t->addr, bytes);
     for (uint32_t i = 0; i < t->num; i++) {
         const void *at = (const void *)(uintptr_t)(t->addr + i * t->size);
         if (t->size == sizeof(struct elf64_section_header)) {
@@ -53,10 +83,40 @@ reserve_elf_sections(struct boot_memory *mem, const struct multiboot_info *info)
     }
 }
 
+/* The module list, each module and its string. A list too long to be one
+ * is left alone, and so is a module that ends before it starts (its
+ * length would wrap round to gigabytes); each is said. */
+static void
+reserve_modules(struct boot_memory *mem, const struct multiboot_info *info)
+{
+    const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
+    uint64_t bytes = (uint64_t)info->mods_count * sizeof *mods;
+    if (info->mods_count > MAX_MODULES || info->mods_addr + bytes > BELOW_4GIB) {
+        note(mem, "heap: module list malformed (%u modules): not kept out",
+             info->mods_count);
+        return;
+    }
+    reserve(mem, info->mods_addr, bytes);
+    uint32_t backwards = 0;
+    for (uint32_t i = 0; i < info->mods_count; i++) {
+        if (mods[i].mod_end < mods[i].mod_start) {
+            backwards++;
+            continue;
+        }
+        reserve(mem, mods[i].mod_start, mods[i].mod_end - mods[i].mod_start);
+        reserve_string(mem, mods[i].string);
+    }
+    if (backwards) {
+        note(mem, "heap: %u module%s ending before %s start: not kept out", backwards,
+             backwards == 1 ? "" : "s", backwards == 1 ? "its" : "their");
+    }
+}
+
 /* Everything the loader handed over that must survive: the info structure,
  * the memory map, the command line, the module list and the modules, the
  * ELF section headers and sections, the drives, the loader's name, the APM
- * and VBE tables. */
+ * and VBE tables, and a graphics mode's framebuffer (not RAM, but a
+ * loader's map could say it is). */
 static void
 reserve_boot_data(struct boot_memory *mem, const struct multiboot_info *info)
 {
@@ -70,12 +130,7 @@ reserve_boot_data(struct boot_memory *mem, const struct multiboot_info *info)
         reserve_string(mem, info->cmdline);
     }
     if (info->flags & MULTIBOOT_INFO_MODS) {
-        const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
-        reserve(mem, info->mods_addr, info->mods_count * sizeof *mods);
-        for (uint32_t i = 0; i < info->mods_count; i++) {
-            reserve(mem, mods[i].mod_start, mods[i].mod_end - mods[i].mod_start);
-            reserve_string(mem, mods[i].string);
-        }
+        reserve_modules(mem, info);
     }
     if (info->flags & MULTIBOOT_INFO_ELF_SHDR) {
         reserve_elf_sections(mem, info);
@@ -92,6 +147,11 @@ reserve_boot_data(struct boot_memory *mem, const struct multiboot_info *info)
     if (info->flags & MULTIBOOT_INFO_VBE) {
         reserve(mem, info->vbe_control_info, MULTIBOOT_VBE_CONTROL_SIZE);
         reserve(mem, info->vbe_mode_info, MULTIBOOT_VBE_MODE_SIZE);
+    }
+    if ((info->flags & MULTIBOOT_INFO_FRAMEBUFFER) &&
+        info->framebuffer_type != MULTIBOOT_FRAMEBUFFER_EGA_TEXT) {
+        reserve(mem, info->framebuffer_addr,
+                (uint64_t)info->framebuffer_pitch * info->framebuffer_height);
     }
 }
 
@@ -139,9 +199,8 @@ boot_memory_collect(const struct multiboot_info *info, struct boot_memory *mem)
         uint32_t size = end - at < sizeof e->size ? 0 : e->size;
         if (size < MMAP_ENTRY_SIZE || at + sizeof e->size + size > end) {
             bool fallback = !mem->usable.count && (info->flags & MULTIBOOT_INFO_MEMORY);
-            ksnprintf(mem->notice, sizeof mem->notice,
-                      "heap: memory map entry %u malformed (size %u): %s", n, size,
-                      fallback ? "RAM from mem_upper" : "the map ends there");
+            note(mem, "heap: memory map entry %u malformed (size %u): %s", n, size,
+                 fallback ? "RAM from mem_upper" : "the map ends there");
             if (fallback) {
                 add_usable(mem, ONE_MIB, ONE_MIB + (uint64_t)info->mem_upper * 1024);
             }

@@ -54,19 +54,25 @@ heap_init(const struct boot_memory *memory)
         panic("heap: the boot loader gave no memory map and no mem_upper");
     }
     char line[96];
-    if (memory->notice[0]) {
-        say(memory->notice);
+    for (int i = 0; i < memory->notice_count; i++) {
+        say(memory->notices[i]);
     }
     if (memory->unreachable) {
+        bool mib = memory->unreachable >= 1024 * 1024;
         ksnprintf(line, sizeof line,
-                  "heap: %llu MiB of RAM left out: beyond what this kernel maps",
-                  (unsigned long long)(memory->unreachable >> 20));
+                  "heap: %llu %s of RAM left out: beyond what this kernel maps",
+                  (unsigned long long)(memory->unreachable >> (mib ? 20 : 10)),
+                  mib ? "MiB" : "KiB");
         say(line);
     }
     const struct range_set *usable = &memory->usable, *reserved = &memory->reserved;
     keep_out = reserved;
     for (int i = 0; i < usable->count; i++) {
         add_usable(usable->ranges[i].start, usable->ranges[i].end);
+    }
+    if (region_count == 0 && usable->count) {
+        panic("heap: no usable RAM above 1 MiB but what the image and the loader's data "
+              "hold");
     }
     if (region_count == 0) {
         panic("heap: no usable RAM above 1 MiB");
@@ -79,7 +85,7 @@ heap_init(const struct boot_memory *memory)
     }
     if (usable->changed) {
         ksnprintf(line, sizeof line,
-                  "heap: over %d usable ranges: the smallest, %llu KiB, left out",
+                  "heap: over %d usable ranges: the smallest left out, %llu KiB in all",
                   usable->capacity, (unsigned long long)(usable->changed / 1024));
         say(line);
     }

@@ -6,7 +6,8 @@
 #define COM1             0x3F8
 #define UART_DATA        0 /* divisor low byte while DLAB is set */
 #define UART_IER         1 /* divisor high byte while DLAB is set */
-#define UART_FCR         2
+#define UART_FCR         2 /* written; read, the same port is the IIR */
+#define UART_IIR         2
 #define UART_LCR         3
 #define UART_MCR         4
 #define UART_LSR         5
@@ -16,6 +17,7 @@
 #define LCR_8N1          0x03
 #define FCR_ENABLE       0x01 /* the FIFOs on; a change of it clears both */
 #define FCR_CLEAR_TX     0x04
+#define IIR_FIFOS_ON     0xC0
 #define MCR_DTR_RTS      0x03
 #define MCR_OUT2         0x08 /* on a PC, connects the UART's interrupt to IRQ 4 */
 #define LSR_DATA_READY   0x01
@@ -23,7 +25,6 @@
 #define SCRATCH_PATTERN  0x5A
 #define BAUD_DIVISOR     1      /* 115200 / 1 */
 #define MAX_POLLS        100000 /* a UART that never takes a byte: give up on it */
-#define EARLY_BYTES      16     /* a 16550's receive FIFO */
 
 static bool present;
 /* A byte waited MAX_POLLS in vain (a terminal that stopped reading, a
@@ -31,11 +32,6 @@ static bool present;
  * one at once, so that a stalled COM1 does not cost every later byte the
  * whole wait (the console and the shell would crawl and drop keys). */
 static bool stalled;
-/* Bytes typed before serial_init (a terminal typing ahead while the
- * machine boots), taken out of the UART before its FIFOs are switched on,
- * which would drop them: serial_receive hands them out first. */
-static char early[EARLY_BYTES];
-static unsigned early_count, early_taken;
 
 bool
 serial_init(void)
@@ -51,13 +47,16 @@ serial_init(void)
     outb(COM1 + UART_DATA, BAUD_DIVISOR & 0xFF);
     outb(COM1 + UART_IER, BAUD_DIVISOR >> 8);
     outb(COM1 + UART_LCR, LCR_8N1);
-    /* Switching the FIFOs on empties them (and a 16450-mode UART's one
-     * byte): what was typed ahead is kept, or a line would run with its
-     * start gone ("cho" for "echo"). Only the transmitter's is cleared. */
-    while (early_count < EARLY_BYTES && (inb(COM1 + UART_LSR) & LSR_DATA_READY)) {
-        early[early_count++] = (char)inb(COM1 + UART_DATA);
+    /* FIFOs on, and only the transmitter's cleared: what was typed ahead
+     * while the machine booted stays, or a line would run with its start
+     * gone ("cho" for "echo"). Switching the FIFOs on empties them (QEMU's
+     * and the 16550's datasheet: either way), so a UART left without them
+     * while a byte waits stays so: a byte could arrive between reading it
+     * and the switch, and be lost. */
+    bool fifos_on = (inb(COM1 + UART_IIR) & IIR_FIFOS_ON) == IIR_FIFOS_ON;
+    if (fifos_on || !(inb(COM1 + UART_LSR) & LSR_DATA_READY)) {
+        outb(COM1 + UART_FCR, FCR_ENABLE | FCR_CLEAR_TX);
     }
-    outb(COM1 + UART_FCR, FCR_ENABLE | FCR_CLEAR_TX);
     outb(COM1 + UART_MCR, MCR_DTR_RTS);
     return true;
 }
@@ -109,10 +108,6 @@ serial_receive_interrupt(bool on)
 bool
 serial_receive(char *c)
 {
-    if (early_taken < early_count) {
-        *c = early[early_taken++];
-        return true;
-    }
     if (!present || !(inb(COM1 + UART_LSR) & LSR_DATA_READY)) {
         return false;
     }

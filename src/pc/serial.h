@@ -7,10 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on, no
- * interrupts (output is polled); what was typed ahead (up to 16 bytes) is
- * kept for serial_receive. False, and COM1 unused from then on, when no
- * UART answers there. */
+/* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on (but when
+ * they were off and a byte typed ahead waits: switching them on would
+ * drop it), no interrupts (output is polled). What was typed ahead stays
+ * for serial_receive. False, and COM1 unused from then on, when no UART
+ * answers there. */
 bool serial_init(void);
 
 /* Send n bytes; '\n' goes out as "\r\n" for terminals. A UART that takes
@@ -25,8 +26,7 @@ void serial_write(const char *s, size_t n);
  * UART. */
 bool serial_receive_interrupt(bool on);
 
-/* Take a received byte into *c, those typed ahead of serial_init first;
- * false when none waits. */
+/* Take a received byte into *c; false when none waits. */
 bool serial_receive(char *c);
 
 #endif

@@ -1605,6 +1605,47 @@ def lapic_masked(args, cfg, how):
 
 
 @scenario
+def heap_bad_lists(args, cfg, how):
+    """Loader data too wrong to walk: a module count of 2^28 (on i686 its
+    list's length wrapped round 32 bits, and the walk read garbage for
+    minutes before a misleading panic), a module that ends before it
+    starts (its length wrapped round to gigabytes of RAM kept out), an ELF
+    section table of 2^32 - 1 headers of 0 bytes. Each is left out with a
+    line on the debug port (and the screen), and the kernel boots at once
+    with the whole heap."""
+    def count(n):
+        return lambda stub, info: stub.write_memory(info + 20, struct.pack('<I', n))
+
+    def backwards(stub, info):
+        stub.write_memory(LOW_FREE, struct.pack('<4I', 0x200000, 0x100000, 0, 0))
+        stub.write_memory(info + 20, struct.pack('<II', 1, LOW_FREE))
+
+    def sections(stub, info):
+        flags, = struct.unpack('<I', stub.read_memory(info, 4))
+        stub.write_memory(info, struct.pack('<I', flags & ~(1 << 4) | 1 << 5))
+        stub.write_memory(info + 28, struct.pack('<4I', 0xFFFFFFFF, 0, 0x300000, 0))
+
+    cases = [(count(1 << 28), 'heap: module list malformed (268435456 modules): not kept out'),
+             (backwards, 'heap: 1 module ending before its start: not kept out'),
+             (sections, 'heap: ELF section table malformed (4294967295 headers of 0 '
+                        'bytes): not kept out')]
+    for patch, notice in cases:
+        with boot_patched(args.elf, patch) as m:
+            try:
+                m.wait_until(lambda m: notice + '\n' in m.debug_log(), 15, notice)
+                if cfg['CONFIG_COLOR_CONSOLE']:
+                    m.wait_until(lambda m: re.search(r'heap: 3[01]\d{3} KiB in ' + REGIONS,
+                                                     m.screen_text()), 15, 'the whole heap')
+                if cfg['CONFIG_KEYBOARD']:
+                    wait_main_loop(m)
+                    typed_ok(m, cfg, 'after: ' + notice)
+            finally:
+                shoot(m, args, 'heap-bad-lists')
+            if 'PANIC' in m.debug_log():
+                raise MachineError('panicked:\n' + m.debug_log())
+
+
+@scenario
 def heap_unreachable(args, cfg, how):
     """RAM the kernel cannot map is left out, and said: i686, without
     paging, reaches only the first 4 GiB, so of a 5 GiB PC (3 GiB below the
