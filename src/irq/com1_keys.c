@@ -25,7 +25,8 @@ static bool stopped; /* IRQ 4 off until the queue has room again */
  * letter (SS3); the line editor has no use for them (nor for the PS/2
  * keyboard's, which it ignores), so they are dropped whole, not typed as
  * their tails ("[A" for Up). An ESC before any other byte (Alt+key, or the
- * Esc key and then a letter) drops the ESC alone. */
+ * Esc key and then a letter) drops the ESC alone; an ESC inside a sequence
+ * starts a new one. */
 enum escape {
     PLAIN,
     AFTER_ESC,
@@ -39,10 +40,14 @@ static bool
 in_escape(enum escape *state, char c)
 {
     static unsigned params;
+    if (c == ESC) { /* a new sequence, whatever came before */
+        *state = AFTER_ESC;
+        params = 0;
+        return true;
+    }
     switch (*state) {
     case AFTER_ESC:
-        *state = c == '[' ? IN_CSI : c == 'O' ? IN_SS3 : c == ESC ? AFTER_ESC : PLAIN;
-        params = 0;
+        *state = c == '[' ? IN_CSI : c == 'O' ? IN_SS3 : PLAIN;
         return *state != PLAIN;
     case IN_CSI:
         if (c >= 0x20 && c <= 0x3F && ++params <= CSI_MAX) {
@@ -55,10 +60,6 @@ in_escape(enum escape *state, char c)
         return true;
     case PLAIN:
         break;
-    }
-    if (c == ESC) {
-        *state = AFTER_ESC;
-        return true;
     }
     return false;
 }

@@ -1949,7 +1949,8 @@ def serial_keys(args, cfg, how):
     switched on at boot, would drop what it holds ("cho" for "echo"). The
     arrows, Home, Delete and F-keys' escape sequences (ESC [ ... and ESC O
     x) are dropped whole, as the PS/2 keyboard's keys are, not typed as
-    their tails; an ESC before a letter (Alt+x) drops the ESC. Tab
+    their tails, and so is one cut short by the next ESC; an ESC before a
+    letter (Alt+x) drops the ESC. Tab
     separates words as a space does, on COM1 and the PS/2 keyboard. A byte
     the line does not take (UTF-8's, here of an e acute) rings the bell, a
     BEL on COM1, instead of vanishing."""
@@ -1961,7 +1962,7 @@ def serial_keys(args, cfg, how):
             m.wait_until(lambda m: '> echo typed ahead\r\ntyped ahead\r\n> ' in m.serial_log(),
                          15, 'the line typed ahead, run whole')
             wait_main_loop(m)
-            m.type_serial(b'echo a\x1b[Ab\x1b[Dc\x1b[Hd\x1b[3~e\x1bOPf\x1b[15~g\x1bxh\r')
+            m.type_serial(b'echo a\x1b[Ab\x1b[1\x1b[Dc\x1b[Hd\x1b[3~e\x1bOPf\x1b[15~g\x1bxh\r')
             m.wait_until(lambda m: '> echo abcdefgxh\r\nabcdefgxh\r\n> ' in m.serial_log(), 15,
                          'the escape sequences dropped')
             m.type_serial(b'echo x\ty\r')
