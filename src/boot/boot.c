@@ -71,8 +71,7 @@ boot_banner(const struct multiboot_info *info)
     } else {
         kprintf("memory: not reported by the boot loader\n");
     }
-    if ((info->flags & MULTIBOOT_INFO_FRAMEBUFFER) &&
-        info->framebuffer_type != MULTIBOOT_FRAMEBUFFER_EGA_TEXT) {
+    if (multiboot_graphics_mode(info)) {
         boot_graphics_notice(info);
     }
 }
@@ -80,9 +79,10 @@ boot_banner(const struct multiboot_info *info)
 /* True when any of the loader's data that the kernel reads after
  * arch_guard_init starts in page 0 (Multiboot lets a loader put it
  * anywhere): the info structure, the memory map, the command line (also
- * at 0: the test kernel reads it wherever it points), the module list and
- * the modules' strings, the ELF section headers, the loader's name (the
- * modules themselves, the drives, APM and VBE tables it never reads).
+ * at 0: the test kernel reads it wherever it points), the module list (if
+ * it can be one) and the modules' strings (0 is none: nobody reads it),
+ * the ELF section headers, the loader's name (the modules themselves, the
+ * drives, APM and VBE tables it never reads).
  * Data that starts above page 0 never reaches into it. */
 static bool
 loader_data_in_page_zero(const struct multiboot_info *info)
@@ -95,11 +95,14 @@ loader_data_in_page_zero(const struct multiboot_info *info)
     in |= (flags & MULTIBOOT_INFO_LOADER_NAME) && info->boot_loader_name < PAGE_ZERO_END;
     in |= (flags & MULTIBOOT_INFO_ELF_SHDR) && info->elf_sections.num &&
           info->elf_sections.addr < PAGE_ZERO_END;
-    if ((flags & MULTIBOOT_INFO_MODS) && info->mods_count) {
+    /* A list too long to be one is not read (boot/memory.c leaves it out
+     * too): walking it could take minutes. */
+    if ((flags & MULTIBOOT_INFO_MODS) && info->mods_count &&
+        multiboot_mods_plausible(info)) {
         const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
         in |= info->mods_addr < PAGE_ZERO_END;
         for (uint32_t i = 0; i < info->mods_count && !in; i++) {
-            in |= mods[i].string < PAGE_ZERO_END;
+            in |= mods[i].string && mods[i].string < PAGE_ZERO_END; /* 0: none */
         }
     }
     return in;
@@ -122,7 +125,11 @@ boot_start(uint32_t magic, const struct multiboot_info *info)
     const char *guard_notice =
         arch_guard_init(CONFIG_GUARD_PAGES && loader_data_in_page_zero(info));
     irq_early_init(); /* from here on a CPU exception gets a report */
-    core_screen_show();
+    /* A loader's graphics mode (UEFI) is not VGA text's to put back: its
+     * CRT controller may not be the VGA's at all. */
+    if (!(CONFIG_COLOR_CONSOLE && multiboot_graphics_mode(info))) {
+        core_screen_show();
+    }
     core_screen_paint(SCREEN_ATTR(CONFIG_FOREGROUND, CONFIG_BACKGROUND), "");
     console_init();
     if (CONFIG_COLOR_CONSOLE) {

@@ -13,9 +13,6 @@
 #define MMAP_ENTRY_SIZE 20
 /* The loader's structures lie below 4 GiB (their addresses are 32 bits). */
 #define BELOW_4GIB (1ull << 32)
-/* GRUB loads any number of modules; a count past this one is a wrong count
- * (walking it would read garbage for minutes, silently). */
-#define MAX_MODULES 4096
 /* ELF's section count is 16 bits (e_shnum). */
 #define MAX_SECTIONS 0xFFFF
 
@@ -91,7 +88,7 @@ reserve_modules(struct boot_memory *mem, const struct multiboot_info *info)
 {
     const struct multiboot_module *mods = (const void *)(uintptr_t)info->mods_addr;
     uint64_t bytes = (uint64_t)info->mods_count * sizeof *mods;
-    if (info->mods_count > MAX_MODULES || info->mods_addr + bytes > BELOW_4GIB) {
+    if (!multiboot_mods_plausible(info)) {
         note(mem, "heap: module list malformed (%u modules): not kept out",
              info->mods_count);
         return;
@@ -148,8 +145,7 @@ reserve_boot_data(struct boot_memory *mem, const struct multiboot_info *info)
         reserve(mem, info->vbe_control_info, MULTIBOOT_VBE_CONTROL_SIZE);
         reserve(mem, info->vbe_mode_info, MULTIBOOT_VBE_MODE_SIZE);
     }
-    if ((info->flags & MULTIBOOT_INFO_FRAMEBUFFER) &&
-        info->framebuffer_type != MULTIBOOT_FRAMEBUFFER_EGA_TEXT) {
+    if (multiboot_graphics_mode(info)) {
         reserve(mem, info->framebuffer_addr,
                 (uint64_t)info->framebuffer_pitch * info->framebuffer_height);
     }

@@ -3,6 +3,7 @@
 #ifndef BOOT_MULTIBOOT_H
 #define BOOT_MULTIBOOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* EAX holds this when a Multiboot loader jumps to the kernel. */
@@ -125,5 +126,29 @@ struct multiboot_module {
     uint32_t string;
     uint32_t reserved;
 } __attribute__((packed));
+
+/* GRUB loads any number of modules; a count past this one is a wrong count
+ * (walking it would read garbage for minutes). */
+#define MULTIBOOT_MAX_MODULES 4096
+
+/* True when info's module list can be walked: at most
+ * MULTIBOOT_MAX_MODULES entries, all below 4 GiB (its addresses are 32
+ * bits). Only when info->flags has MULTIBOOT_INFO_MODS. */
+static inline bool
+multiboot_mods_plausible(const struct multiboot_info *info)
+{
+    uint64_t end =
+        info->mods_addr + (uint64_t)info->mods_count * sizeof(struct multiboot_module);
+    return info->mods_count <= MULTIBOOT_MAX_MODULES && end <= 1ull << 32;
+}
+
+/* True when the loader left the display in a graphics mode (a palette or
+ * direct-colour framebuffer), not VGA text. */
+static inline bool
+multiboot_graphics_mode(const struct multiboot_info *info)
+{
+    return (info->flags & MULTIBOOT_INFO_FRAMEBUFFER) &&
+           info->framebuffer_type != MULTIBOOT_FRAMEBUFFER_EGA_TEXT;
+}
 
 #endif

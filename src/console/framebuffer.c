@@ -53,12 +53,22 @@ framebuffer_paint(const struct framebuffer *fb, enum vga_color color, uint64_t l
     if (last < fb->addr || last > limit || (fb->addr < keep_end && last >= keep)) {
         return false;
     }
-    /* Byte by byte, the pixel's low byte first: any alignment, any of the
-     * four sizes, in one loop (the hardware's writes combine anyway). */
+    /* Firmware maps a framebuffer uncached, so that every store is a bus
+     * write of its own: a 32-bit pixel goes in one store where rows and
+     * pixels are aligned to it (the usual case); otherwise, and for the
+     * other sizes, byte by byte, the pixel's low byte first. */
     uint32_t pixel = framebuffer_pixel(fb, color);
+    bool words = bytes == 4 && !((fb->addr | fb->pitch) & 3);
     for (uint32_t y = 0; y < fb->height; y++) {
-        volatile uint8_t *p =
-            (volatile uint8_t *)(uintptr_t)(fb->addr + (uint64_t)y * fb->pitch);
+        uintptr_t row = (uintptr_t)(fb->addr + (uint64_t)y * fb->pitch);
+        if (words) {
+            volatile uint32_t *p = (volatile uint32_t *)row;
+            for (uint32_t x = 0; x < fb->width; x++) {
+                p[x] = pixel;
+            }
+            continue;
+        }
+        volatile uint8_t *p = (volatile uint8_t *)row;
         for (uint32_t x = 0; x < fb->width; x++) {
             for (uint32_t b = 0; b < bytes; b++) {
                 *p++ = (uint8_t)(pixel >> 8 * b);

@@ -27,36 +27,37 @@ static bool stopped; /* IRQ 4 off until the queue has room again */
  * their tails ("[A" for Up). An ESC before any other byte (Alt+key, or the
  * Esc key and then a letter) drops the ESC alone; an ESC inside a sequence
  * starts a new one. */
-enum escape {
-    PLAIN,
-    AFTER_ESC,
-    IN_CSI,
-    IN_SS3
+struct escape {
+    enum {
+        PLAIN,
+        AFTER_ESC,
+        IN_CSI,
+        IN_SS3
+    } state;
+    unsigned params; /* CSI parameter bytes so far */
 };
 
-/* True when c is part of an escape sequence (and so not a key), moving
- * *state on. */
+/* True when c is part of an escape sequence (and so not a key), moving e
+ * on. */
 static bool
-in_escape(enum escape *state, char c)
+in_escape(struct escape *e, char c)
 {
-    static unsigned params;
     if (c == ESC) { /* a new sequence, whatever came before */
-        *state = AFTER_ESC;
-        params = 0;
+        *e = (struct escape){AFTER_ESC, 0};
         return true;
     }
-    switch (*state) {
+    switch (e->state) {
     case AFTER_ESC:
-        *state = c == '[' ? IN_CSI : c == 'O' ? IN_SS3 : PLAIN;
-        return *state != PLAIN;
+        e->state = c == '[' ? IN_CSI : c == 'O' ? IN_SS3 : PLAIN;
+        return e->state != PLAIN;
     case IN_CSI:
-        if (c >= 0x20 && c <= 0x3F && ++params <= CSI_MAX) {
+        if (c >= 0x20 && c <= 0x3F && ++e->params <= CSI_MAX) {
             return true; /* parameter and intermediate bytes */
         }
-        *state = PLAIN;
+        e->state = PLAIN;
         return c >= 0x40 && c <= 0x7E; /* the final byte; else not a sequence */
     case IN_SS3:
-        *state = PLAIN;
+        e->state = PLAIN;
         return true;
     case PLAIN:
         break;
@@ -74,7 +75,7 @@ static void
 com1_irq(void)
 {
     static bool after_cr;
-    static enum escape escape;
+    static struct escape escape;
     char c;
     for (;;) {
         if (kbd_room() <= KEYBOARD_RESERVE) {

@@ -56,6 +56,9 @@ serial_init(void)
     bool fifos_on = (inb(COM1 + UART_IIR) & IIR_FIFOS_ON) == IIR_FIFOS_ON;
     if (fifos_on || !(inb(COM1 + UART_LSR) & LSR_DATA_READY)) {
         outb(COM1 + UART_FCR, FCR_ENABLE | FCR_CLEAR_TX);
+    } else {
+        core_debug_line("serial: a byte typed ahead waits: COM1's FIFOs stay off (a byte "
+                        "at a time), as switching them on would drop it");
     }
     outb(COM1 + UART_MCR, MCR_DTR_RTS);
     return true;

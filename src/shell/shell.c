@@ -18,6 +18,7 @@
 #define MAX_WORDS    (LINE_MAX / 2 + 1) /* "a b c ...": every word of a line */
 #define MAX_COMMANDS 16
 #define CTRL_C       3
+#define ESC          0x1B
 
 static const struct shell_command *commands[MAX_COMMANDS];
 static int command_count;
@@ -404,6 +405,9 @@ shell_key(const struct kbd_event *ev)
     }
     /* Tab separates words as a space does: the line has no tab stops. */
     char c = ev->ascii == '\t' ? ' ' : ev->ascii;
+    if (c == ESC) {
+        return; /* no meaning here, as COM1's escape sequences (com1_keys.c) */
+    }
     if (c == '\n' || c == '\r') {
         kprintf("\n");
         line[line_len] = '\0';

@@ -82,13 +82,29 @@ test_24_bits_at_an_odd_address(void **state)
     fb = mode(24, 3, 3, 9, RGB32);
     fb.addr += 1; /* nothing asks a framebuffer to be aligned */
     assert_true(framebuffer_paint(&fb, VGA_WHITE, UINTPTR_MAX, 0, 0));
-    fb.addr -= 1;
-    fb.pitch = 9;
     assert_int_equal(memory[GUARD], UNTOUCH);
     for (int i = 1; i <= 27; i++) {
         assert_int_equal(memory[GUARD + i], 0xFF);
     }
     assert_int_equal(memory[GUARD + 28], UNTOUCH);
+}
+
+/* 32-bit pixels go in whole words only where they are aligned; a mode at
+ * an odd address or with an odd pitch is painted byte by byte, the same
+ * bytes. */
+static void
+test_32_bits_unaligned(void **state)
+{
+    (void)state;
+    struct framebuffer fb = mode(32, 3, 4, 3 * 4 + 1, RGB32);         /* an odd pitch */
+    assert_true(framebuffer_paint(&fb, VGA_CYAN, UINTPTR_MAX, 0, 0)); /* 0x00AAAA */
+    assert_painted(&fb, (const uint8_t[]){0xAA, 0xAA, 0x00, 0x00});
+    fb = mode(32, 2, 1, 8, RGB32);
+    fb.addr += 2;
+    assert_true(framebuffer_paint(&fb, VGA_WHITE, UINTPTR_MAX, 0, 0));
+    const uint8_t want[] = {UNTOUCH, UNTOUCH, 0xFF, 0xFF, 0xFF,   0,
+                            0xFF,    0xFF,    0xFF, 0,    UNTOUCH};
+    assert_memory_equal(memory + GUARD, want, sizeof want);
 }
 
 static void
@@ -165,6 +181,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_32_bits_with_padded_rows),
         cmocka_unit_test(test_24_bits_at_an_odd_address),
+        cmocka_unit_test(test_32_bits_unaligned),
         cmocka_unit_test(test_16_and_15_bits),
         cmocka_unit_test(test_refused_modes_are_left_alone),
     };

@@ -9,9 +9,11 @@
 
 #define CPUID_1_EDX_APIC  (1u << 9)
 #define MSR_APIC_BASE     0x1Bu
-#define APIC_BASE_ENABLE  (1ull << 11) /* globally enabled */
-#define APIC_BASE_X2APIC  (1ull << 10) /* registers as MSRs, not memory */
-#define APIC_BASE_ADDRESS 0xFFFFFF000ull
+#define APIC_BASE_ENABLE  (1ull << 11)          /* globally enabled */
+#define APIC_BASE_X2APIC  (1ull << 10)          /* registers as MSRs, not memory */
+#define APIC_BASE_ADDRESS 0x000FFFFFFFFFF000ull /* bits 12 up to the address width */
+#define APIC_DEFAULT_PAGE 0xFEE00000u /* a Pentium's, which has no APIC base MSR */
+#define CPUID_FAMILY(a)   ((a) >> 8 & 0xF)
 #define X2APIC_MSR_BASE   0x800u /* register at offset r: MSR 0x800 + r / 16 */
 
 /* Registers, by their offset in the xAPIC page. */
@@ -59,11 +61,17 @@ __attribute__((noinline)) void
 x86_lapic_virtual_wire(void)
 {
     bool has_cpuid = sizeof(void *) == 8 || cpu_has_cpuid();
-    if (!has_cpuid || cpu_cpuid(0).a < CPUID_FEATURES ||
-        !(cpu_cpuid(CPUID_FEATURES).d & CPUID_1_EDX_APIC)) {
+    if (!has_cpuid || cpu_cpuid(0).a < CPUID_FEATURES) {
         return;
     }
-    uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
+    struct cpuid_regs id = cpu_cpuid(CPUID_FEATURES);
+    if (!(id.d & CPUID_1_EDX_APIC)) {
+        return;
+    }
+    /* The APIC base MSR came with the P6 (family 6); a Pentium with its
+     * APIC on (CPUID says so) has it at the default page, enabled. */
+    uint64_t base = CPUID_FAMILY(id.a) < 6 ? APIC_DEFAULT_PAGE | APIC_BASE_ENABLE
+                                           : cpu_rdmsr(MSR_APIC_BASE);
     if (!(base & APIC_BASE_ENABLE)) {
         return;
     }
