@@ -1521,8 +1521,10 @@ def uefi(args, cfg, how):
     with Machine(args.iso, iso=True, memory='256M', qemu='qemu-system-x86_64',
                  extra=['-bios', args.ovmf]) as m:
         try:
-            m.wait_until(lambda m: 'display: ' in m.debug_log(), 60, 'the display line')
-            line = next(l for l in m.debug_log().split('\n') if l.startswith('display: '))
+            # The whole line: the debug port takes it a byte at a time.
+            whole = re.compile(r'^display: .*\n', re.M)
+            m.wait_until(lambda m: whole.search(m.debug_log()), 60, 'the display line')
+            line = whole.search(m.debug_log()).group(0).rstrip('\n')
             want = re.compile(r'display: a (\d+)x(\d+) graphics mode \((?:15|16|24|32) bits '
                               r'per pixel at 0x[0-9a-f]+\), painted {}: VGA text does not '
                               r'show in it; the console\'s text is on COM1'.format(
