@@ -193,6 +193,12 @@ def panic_line(path, needle):
     raise KeyError(needle)
 
 
+def assert_no_panic(m):
+    """The kernel did not panic: no report on the debug port."""
+    if 'PANIC' in m.debug_log():
+        raise MachineError('panicked:\n' + m.debug_log())
+
+
 def assert_halted(m, timeout=5):
     """The CPU sits in hlt with interrupts off (IF clear), not spinning,
     within timeout seconds: the screen can be complete a few instructions
@@ -1003,8 +1009,7 @@ def heap_no_map(args, cfg, how):
         else:
             wait_screen(m, painted('', boot_attr(cfg)), 'kernel', 'the boot colour')
             time.sleep(0.5)
-            if 'PANIC' in m.debug_log():
-                raise MachineError('panicked: ' + m.debug_log())
+            assert_no_panic(m)
 
 
 @scenario
@@ -1416,8 +1421,7 @@ def heap_bad_map(args, cfg, how):
                     typed_ok(m, cfg, 'after the malformed map')
             finally:
                 shoot(m, args, 'heap-bad-map-' + ('last' if last else 'first'))
-            if 'PANIC' in m.debug_log():
-                raise MachineError('panicked:\n' + m.debug_log())
+            assert_no_panic(m)
 
 
 LOW_FREE = 0x7000  # conventional memory no loader or BIOS data of QEMU's uses
@@ -1504,8 +1508,7 @@ def graphics_mode(args, cfg, how):
             raise MachineError('{} mode: framebuffer byte {:+d} (row {}) is {:#04x}, want '
                                '{:#04x}'.format(shot, first - 64, (first - 64) // pitch,
                                                 got[first], want[first]))
-        if 'PANIC' in m.debug_log():
-            raise MachineError('panicked:\n' + m.debug_log())
+        assert_no_panic(m)
 
 
 @scenario
@@ -1555,8 +1558,7 @@ def uefi(args, cfg, how):
                              '`echo ok` answered on COM1')
         finally:
             shoot(m, args, 'uefi')
-        if 'PANIC' in m.debug_log():
-            raise MachineError('panicked:\n' + m.debug_log())
+        assert_no_panic(m)
 
 
 def run_first(stub, image, code):
@@ -1606,8 +1608,7 @@ def lapic_masked(args, cfg, how):
                 if entry not in lvt or mode not in lvt[entry] or 'masked' in lvt[entry]:
                     raise MachineError('with {} at boot: {} is {!r}, want {}, unmasked'.format(
                         state, entry, lvt.get(entry), mode))
-        if 'PANIC' in m.debug_log():
-            raise MachineError('panicked:\n' + m.debug_log())
+        assert_no_panic(m)
 
 
 @scenario
@@ -1648,8 +1649,7 @@ def heap_bad_lists(args, cfg, how):
                     typed_ok(m, cfg, 'after: ' + notice)
             finally:
                 shoot(m, args, 'heap-bad-lists')
-            if 'PANIC' in m.debug_log():
-                raise MachineError('panicked:\n' + m.debug_log())
+            assert_no_panic(m)
             if 'page 0 stays mapped' in m.debug_log():  # guard pages: the list is not read
                 raise MachineError('the guard pages read the list:\n' + m.debug_log())
 
@@ -1675,8 +1675,7 @@ def heap_unreachable(args, cfg, how):
                 typed_ok(m, cfg, 'after RAM was left out')
         finally:
             shoot(m, args, 'heap-unreachable')
-        if 'PANIC' in m.debug_log():
-            raise MachineError('panicked:\n' + m.debug_log())
+        assert_no_panic(m)
 
 
 @scenario
@@ -1714,8 +1713,7 @@ def heap_full_table(args, cfg, how):
                 raise MachineError('want the left-out line and a heap of {} KiB less '
                                    '{} (and the image) on the screen:\n{}'.format(
                                        usable, kib, m.screen_text()))
-        if 'PANIC' in m.debug_log():
-            raise MachineError('panicked:\n' + m.debug_log())
+        assert_no_panic(m)
 
 
 @scenario
@@ -1947,8 +1945,7 @@ def microvm(args, cfg, how):
         m.type_serial(b'echo on microvm\r')
         m.wait_until(lambda m: '> echo on microvm\r\non microvm\r\n> ' in m.serial_log(), 15,
                      'the shell answering on COM1')
-        if 'PANIC' in m.debug_log():
-            raise MachineError('panicked:\n' + m.debug_log())
+        assert_no_panic(m)
 
 
 @scenario
@@ -2250,8 +2247,7 @@ def null_page_loader(args, cfg, how):
                     r'null returned 0x[0-9a-f]{2}: page 0 is mapped', m.screen_text()), 10,
                     '`null` reading page 0 and going on')
                 typed_ok(m, cfg, 'after `null`')
-            if 'PANIC' in m.debug_log():
-                raise MachineError('panicked:\n' + m.debug_log())
+            assert_no_panic(m)
         finally:
             shoot(m, args, 'null-page-loader')
 
