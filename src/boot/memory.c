@@ -11,8 +11,6 @@
 #define ONE_MIB 0x100000ull
 /* The fewest bytes after an entry's size field: base, length and type. */
 #define MMAP_ENTRY_SIZE 20
-/* The loader's structures lie below 4 GiB (their addresses are 32 bits). */
-#define BELOW_4GIB (1ull << 32)
 /* ELF's section count is 16 bits (e_shnum). */
 #define MAX_SECTIONS 0xFFFF
 
@@ -57,7 +55,7 @@ reserve_elf_sections(struct boot_memory *mem, const struct multiboot_info *info)
     uint64_t bytes = (uint64_t)t->num * t->size;
     if (t->num > MAX_SECTIONS ||
         (t->num && t->size < sizeof(struct elf32_section_header)) ||
-        t->addr + bytes > BELOW_4GIB) {
+        t->addr + bytes > MULTIBOOT_ADDRESS_END) {
         note(mem,
              "heap: ELF section table malformed (%u headers of %u bytes): not kept out",
              t->num, t->size);

@@ -127,6 +127,10 @@ struct multiboot_module {
     uint32_t reserved;
 } __attribute__((packed));
 
+/* The end of what the loader's 32-bit addresses reach: its structures lie
+ * below it. */
+#define MULTIBOOT_ADDRESS_END (1ull << 32)
+
 /* GRUB loads any number of modules; a count past this one is a wrong count
  * (walking it would read garbage for minutes). */
 #define MULTIBOOT_MAX_MODULES 4096
@@ -139,7 +143,7 @@ multiboot_mods_plausible(const struct multiboot_info *info)
 {
     uint64_t end =
         info->mods_addr + (uint64_t)info->mods_count * sizeof(struct multiboot_module);
-    return info->mods_count <= MULTIBOOT_MAX_MODULES && end <= 1ull << 32;
+    return info->mods_count <= MULTIBOOT_MAX_MODULES && end <= MULTIBOOT_ADDRESS_END;
 }
 
 /* True when the loader left the display in a graphics mode (a palette or
